@@ -19,4 +19,9 @@ export default defineConfig({
     launchOptions: { executablePath, args: chromiumArgs },
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'journeys', testIgnore: /upstream-faults/ },
+    // Sets faults on the shared sandbox, so it runs once everything else is done.
+    { name: 'upstream-faults', testMatch: /upstream-faults/, dependencies: ['journeys'] },
+  ],
 });

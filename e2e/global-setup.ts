@@ -11,7 +11,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export default async function globalSetup() {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
-    env: { ...process.env, SANDBOX_PORT: '0', BFF_PORT: '0', DEMO_PORT: '0' },
+    // Every test shopper comes from 127.0.0.1: the per-IP limit is raised so it is not what a test meets.
+    env: {
+      ...process.env,
+      SANDBOX_PORT: '0',
+      BFF_PORT: '0',
+      DEMO_PORT: '0',
+      RATE_LIMIT: '10000/60s',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const urls = await readUrls(child);

@@ -73,6 +73,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       WEBHOOK_FORWARD_URL: `${demoUrl}/webhooks/lyzi`,
       WEBHOOK_SECRET: webhookSecret,
       ORDER_REF_PREFIX: 'demo-',
+      ...(env.RATE_LIMIT ? { RATE_LIMIT: env.RATE_LIMIT } : {}),
       ...options.bff,
     });
     const bff = await startBff({ config, port: bffPort ?? 0, host });

@@ -38,4 +38,4 @@ export type { SandboxStats } from './sandbox-stats.js';
 export type { Scheduler } from './scheduler.js';
 export type { CreateSessionInput, OrderStatusView, SessionView } from './session-store.js';
 export { type RunningSandbox, type StartSandboxOptions, startSandbox } from './start-sandbox.js';
-export type { WebhookPayload } from './webhook-dispatcher.js';
+export type { FetchLike, WebhookPayload } from './webhook-dispatcher.js';

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { formatFixtures } from './fixtures.js';
 import { SandboxConfigError } from './sandbox-options.js';
 import { sandboxOptionsFromEnv } from './sandbox-options-from-env.js';

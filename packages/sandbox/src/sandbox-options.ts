@@ -1,5 +1,6 @@
 import type { FixtureAccount, FixtureButton } from './fixtures.js';
 import type { Scheduler } from './scheduler.js';
+import type { FetchLike } from './webhook-dispatcher.js';
 
 /** Options of `createSandbox`; every one has a default. */
 export interface SandboxOptions {
@@ -7,8 +8,11 @@ export interface SandboxOptions {
   now?: () => number;
   /** Uniform [0, 1) source for fault injection and ids. Default `Math.random`. */
   random?: () => number;
-  /** How webhooks are sent. Default the global `fetch`. */
-  fetch?: typeof fetch;
+  /**
+   * How webhooks are sent. Default the global `fetch`. An in-process app works as is:
+   * `fetch: (input, init) => merchantApp.fetch(new Request(input, init))`.
+   */
+  fetch?: FetchLike;
   /** Timer for webhook retries and injected latency. Default `setTimeout`. */
   schedule?: Scheduler;
   /** HS256 key for tokens. Default: random per sandbox, so tokens of another instance are forged. */

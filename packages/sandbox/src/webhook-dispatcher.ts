@@ -11,8 +11,14 @@ export interface WebhookPayload {
   currency: string;
 }
 
+/** The part of `fetch` webhooks need; a Hono app's `fetch` fits, sync or async. */
+export type FetchLike = (
+  input: string | URL | Request,
+  init?: RequestInit,
+) => Response | Promise<Response>;
+
 export interface WebhookDispatcherOptions {
-  fetch: typeof fetch;
+  fetch: FetchLike;
   schedule: Scheduler;
   /** Attempts per event, the first included. */
   maxAttempts: number;

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createSandbox } from './create-sandbox.js';
+import { SandboxConfigError } from './sandbox-options.js';
+import { sandboxOptionsFromEnv } from './sandbox-options-from-env.js';
+
+describe('sandboxOptionsFromEnv', () => {
+  it('defaults to 127.0.0.1:8788 and leaves other settings to createSandbox', () => {
+    expect(sandboxOptionsFromEnv({})).toEqual({ port: 8788, host: '127.0.0.1' });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      sandboxOptionsFromEnv({
+        SANDBOX_PORT: '0',
+        HOST: '0.0.0.0',
+        SANDBOX_TOKEN_TTL: '60',
+        SANDBOX_ORDER_TTL: '30',
+        SANDBOX_LATENCY_MS: '15',
+        SANDBOX_FAULT_RATE: '0.25',
+        SANDBOX_WEBHOOK_MAX_ATTEMPTS: '3',
+        SANDBOX_WEBHOOK_BASE_DELAY_MS: '10',
+        SANDBOX_WEBHOOK_TIMEOUT_MS: '2000',
+        SANDBOX_PUBLIC_URL: 'https://sandbox.example',
+        SANDBOX_TOKEN_SECRET: 'shh',
+      }),
+    ).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      tokenTtlSeconds: 60,
+      orderTtlSeconds: 30,
+      latencyMs: 15,
+      faultRate: 0.25,
+      webhookMaxAttempts: 3,
+      webhookBaseDelayMs: 10,
+      webhookTimeoutMs: 2000,
+      publicUrl: 'https://sandbox.example',
+      tokenSecret: 'shh',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(sandboxOptionsFromEnv({ SANDBOX_FAULT_RATE: '', SANDBOX_PORT: ' ' })).toEqual({
+      port: 8788,
+      host: '127.0.0.1',
+    });
+  });
+
+  it.each([
+    ['SANDBOX_PORT', 'http', 'SANDBOX_PORT must be an integer between 0 and 65535'],
+    ['SANDBOX_PORT', '70000', 'SANDBOX_PORT must be an integer between 0 and 65535'],
+    ['SANDBOX_FAULT_RATE', '1.5', 'SANDBOX_FAULT_RATE must be a number between 0 and 1'],
+    ['SANDBOX_FAULT_RATE', 'often', 'SANDBOX_FAULT_RATE must be a number between 0 and 1'],
+    ['SANDBOX_LATENCY_MS', '-5', 'SANDBOX_LATENCY_MS must be an integer between 0 and 60000'],
+    ['SANDBOX_TOKEN_TTL', '0', 'SANDBOX_TOKEN_TTL must be an integer between 1 and 31536000'],
+    ['SANDBOX_ORDER_TTL', '2.5', 'SANDBOX_ORDER_TTL must be an integer between 1 and 31536000'],
+    [
+      'SANDBOX_WEBHOOK_MAX_ATTEMPTS',
+      '0',
+      'SANDBOX_WEBHOOK_MAX_ATTEMPTS must be an integer between 1 and 100',
+    ],
+    ['SANDBOX_PUBLIC_URL', 'sandbox.local', 'SANDBOX_PUBLIC_URL must be an absolute http(s) URL'],
+  ])('rejects %s=%s naming the variable', (name, value, message) => {
+    let caught: unknown;
+    try {
+      sandboxOptionsFromEnv({ [name]: value });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(SandboxConfigError);
+    expect(caught).toMatchObject({ code: 'ERR_SANDBOX_CONFIG', setting: name, message });
+  });
+});
+
+describe('createSandbox options', () => {
+  it.each([
+    [{ faultRate: -0.1 }, 'faultRate must be a number between 0 and 1'],
+    [{ orderTtlSeconds: 0 }, 'orderTtlSeconds must be an integer between 1 and 31536000'],
+    [{ publicUrl: 'nope' }, 'publicUrl must be an absolute URL'],
+  ])('rejects %j', (options, message) => {
+    expect(() => createSandbox(options)).toThrow(message);
+  });
+});

@@ -4,7 +4,7 @@ import { controlRoutes } from './control-routes.js';
 import { conversionStatusRoutes } from './conversion-status-routes.js';
 import { errorResponse, failureBody } from './envelope.js';
 import { type FaultSettings, faultInjection } from './fault-injection.js';
-import { FIXTURES } from './fixtures.js';
+import { FIXTURE_ACCOUNTS, FIXTURE_BUTTONS } from './fixtures.js';
 import { createIdGenerator } from './id-generator.js';
 import { WEBHOOK_STATUS } from './order-state.js';
 import { portalRoutes } from './portal-routes.js';
@@ -74,7 +74,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     log,
   });
   const store = new SessionStore({
-    buttons: options.buttons ?? FIXTURES.buttons,
+    buttons: options.buttons ?? FIXTURE_BUTTONS,
     ids: createIdGenerator(now, random),
     now,
     orderTtlMs: numbers.orderTtlSeconds * 1000,
@@ -131,7 +131,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     .route(
       '/auth',
       authRoutes({
-        accounts: options.accounts ?? FIXTURES.accounts,
+        accounts: options.accounts ?? FIXTURE_ACCOUNTS,
         tokens,
         onLogin: (outcome) => {
           if (outcome === 'success') counts.logins += 1;

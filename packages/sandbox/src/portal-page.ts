@@ -64,9 +64,14 @@ export function paymentPage(order: OrderRecord, session: SessionRecord): Markup 
 <form method="post" action="/pay/${code}/cancel"><button type="submit">Cancel</button></form>
 </div>`
       : html`<p role="status">This payment is ${STATE_LABEL[order.state].toLowerCase()}.</p>`;
+  // The item name is shown once, in the details list, so a shopper (or a test) finds it unambiguously.
+  const heading =
+    order.state === ORDER_STATE.pending
+      ? 'Complete your payment'
+      : `Payment ${STATE_LABEL[order.state].toLowerCase()}`;
   return layout(
-    `Pay ${session.buttonName}`,
-    html`<h1>Pay ${session.buttonName}</h1>
+    `${heading}: ${session.buttonName}`,
+    html`<h1>${heading}</h1>
 ${orderDetails(order, session)}
 ${actions}`,
   );

@@ -23,8 +23,9 @@ describe('GET /pay?code=', () => {
     expect(status).toBe(200);
     expect(type).toMatch(/^text\/html/);
     expect(html).toContain('<html lang="en">');
-    expect(html).toMatch(/<h1>Pay Donation<\/h1>/);
-    expect(html).toContain('12.50 EUR');
+    expect(html).toContain('<h1>Complete your payment</h1>');
+    expect(html).toContain('<dd data-testid="button-name">Donation</dd>');
+    expect(html).toContain('<dd data-testid="amount">12.50 EUR</dd>');
     expect(html).toContain('data-state="state:pending"');
     expect(html).toContain(
       `<form method="post" action="/pay/${session.conversionCode}/pay"><button type="submit" class="pay">Pay</button></form>`,
@@ -32,6 +33,13 @@ describe('GET /pay?code=', () => {
     expect(html).toContain(
       `<form method="post" action="/pay/${session.conversionCode}/cancel"><button type="submit">Cancel</button></form>`,
     );
+  });
+
+  it('shows the button name exactly once in the page body', async () => {
+    const h = createHarness();
+    const session = await h.createSession();
+    const body = (await page(h, session.conversionCode)).html.split('<body>')[1] ?? '';
+    expect(body.split('Coffee beans')).toHaveLength(2);
   });
 
   it('runs no script', async () => {
@@ -53,6 +61,7 @@ describe('GET /pay?code=', () => {
     const session = await h.createSession();
     h.advance(300_000);
     const { html } = await page(h, session.conversionCode);
+    expect(html).toContain('<h1>Payment expired</h1>');
     expect(html).toContain('data-state="state:expired"');
     expect(html).not.toContain('<form');
   });

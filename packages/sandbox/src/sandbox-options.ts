@@ -36,9 +36,9 @@ export interface SandboxOptions {
    * origin each API request came to (`startSandbox` passes its listening URL).
    */
   publicUrl?: string;
-  /** Accounts that may log in. Default `FIXTURES.accounts`. */
+  /** Accounts that may log in. Default: every account of `FIXTURES`. */
   accounts?: readonly FixtureAccount[];
-  /** Buy buttons that exist. Default `FIXTURES.buttons`. */
+  /** Buy buttons that exist. Default: every button of `FIXTURES`. */
   buttons?: readonly FixtureButton[];
   /** Diagnostic lines (webhook failures, unexpected errors). Default: silent. */
   log?: (message: string) => void;

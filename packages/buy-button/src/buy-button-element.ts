@@ -1,0 +1,451 @@
+import { html, LitElement, nothing } from 'lit';
+import { CheckoutErrorCode, CheckoutStatus } from './checkout-status.js';
+import { type CheckoutFailure, createSession } from './create-session.js';
+import {
+  BuyButtonClickEvent,
+  BuyButtonErrorEvent,
+  type BuyButtonEventMap,
+  BuyButtonSessionEvent,
+} from './events.js';
+import { formatPrice, messagesFor } from './messages.js';
+import { storeSession } from './stored-session.js';
+import { styles } from './styles.js';
+import type { CreateSessionRequest } from './wire.js';
+
+/** Default per-request timeout, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+type Config =
+  | { ok: true; endpoint: string; request: CreateSessionRequest }
+  | { ok: false; reason: string };
+
+/**
+ * `<buy-button>`: a checkout button for the Lyzi crypto-payment gateway. A click asks the shop's
+ * BFF for a checkout session (`POST <endpoint>/sessions`) and takes the shopper to the hosted
+ * payment portal.
+ *
+ * @example
+ * <buy-button button="btn_coffee" endpoint="https://pay.shop.example" price="4.50" currency="EUR"
+ *   return-url="/thanks?order={ORDER_REF}"></buy-button>
+ *
+ * @tag buy-button
+ *
+ * @fires {BuyButtonClickEvent} buy-button-click - An attempt starts; cancelable (`preventDefault()` vetoes it, nothing is sent). `detail: { request }`.
+ * @fires {BuyButtonSessionEvent} buy-button-session - The BFF created the session; cancelable (the page then handles the redirect itself). `detail: { sessionId, orderRef, conversionCode, redirectUrl, receipt }`.
+ * @fires {BuyButtonErrorEvent} buy-button-error - The attempt failed; the message is shown and the button works again. `detail: { code, message, status?, problem? }`.
+ *
+ * @slot - The label. Defaults to a localized "Pay with crypto", with the price when `price` and `currency` are set.
+ * @slot icon - An icon before the label (give it `aria-hidden="true"` if it is decorative).
+ *
+ * @csspart button - The native `<button>`.
+ * @csspart label - The label wrapper inside the button.
+ * @csspart spinner - The progress indicator shown while working (still when reduced motion is asked for).
+ * @csspart error - The message under the button: a `role="alert"` region for failures, or the explanation of a misconfigured button.
+ *
+ * @cssprop [--buy-button-background=#1d4ed8 (dark: #93c5fd)] - Button background.
+ * @cssprop [--buy-button-color=#ffffff (dark: #0f172a)] - Button text color.
+ * @cssprop [--buy-button-hover-background=#1e3a8a (dark: #bfdbfe)] - Button background on hover.
+ * @cssprop [--buy-button-border=0] - Button border.
+ * @cssprop [--buy-button-radius=0.5rem] - Corner radius of the button and the error message.
+ * @cssprop [--buy-button-font-family=inherit] - Font family.
+ * @cssprop [--buy-button-font-size=1rem] - Font size.
+ * @cssprop [--buy-button-font-weight=600] - Font weight.
+ * @cssprop [--buy-button-padding=0.625rem 1.25rem] - Button padding.
+ * @cssprop [--buy-button-min-height=2.75rem] - Minimum button height (a comfortable touch target).
+ * @cssprop [--buy-button-gap=0.5rem] - Space between the button and the error message.
+ * @cssprop [--buy-button-focus-ring-color=#1d4ed8 (dark: #93c5fd)] - Color of the keyboard focus ring.
+ * @cssprop [--buy-button-spinner-color=currentColor] - Color of the progress indicator.
+ * @cssprop [--buy-button-error-color=#991b1b (dark: #fecaca)] - Error text color.
+ * @cssprop [--buy-button-error-background=#fef2f2 (dark: #450a0a)] - Error message background.
+ * @cssprop [--buy-button-disabled-opacity=0.6] - Opacity of a disabled button.
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only adds typed overloads of methods EventTarget implements.
+export class BuyButtonElement extends LitElement {
+  static override styles = styles;
+
+  // `delegatesFocus`: focusing the host (or clicking its padding) focuses the inner button.
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  };
+
+  static override properties = {
+    button: { reflect: true },
+    endpoint: {},
+    price: {},
+    currency: {},
+    buttonName: { attribute: 'button-name' },
+    returnUrl: { attribute: 'return-url' },
+    cancelUrl: { attribute: 'cancel-url' },
+    locale: {},
+    label: {},
+    disabled: { type: Boolean, reflect: true },
+    timeout: { type: Number },
+    _status: { state: true },
+    _failure: { state: true },
+    _slottedLabel: { state: true },
+  };
+
+  /**
+   * The BFF used when neither `endpoint` nor a fallback form names one. The script-tag bundle
+   * sets it to the origin that served the script; otherwise the page's origin is used.
+   */
+  static defaultEndpoint: string | undefined;
+
+  /** Buy-button id from the merchant's catalog, e.g. `btn_coffee`. Required. */
+  declare button: string | undefined;
+  /** Base URL of the shop's BFF. Defaults to the script's origin (script tag) or the page's. */
+  declare endpoint: string | undefined;
+  /** Amount as a decimal string (`"12.50"`): for open-price buttons, and shown in the label. */
+  declare price: string | undefined;
+  /** ISO 4217 code, e.g. `EUR`. */
+  declare currency: string | undefined;
+  /** Display name sent to the BFF (the catalog's name wins for catalog buttons). */
+  declare buttonName: string | undefined;
+  /** Where the portal sends the shopper after paying; may hold `{ORDER_REF}` and `{RECEIPT}`. */
+  declare returnUrl: string | undefined;
+  /** Where the portal sends the shopper after canceling; same placeholders. */
+  declare cancelUrl: string | undefined;
+  /** BCP 47 tag; defaults to the nearest `lang` attribute, then the browser's language. */
+  declare locale: string | undefined;
+  /** Label text, when no label is slotted. */
+  declare label: string | undefined;
+  /** A disabled button cannot be activated. */
+  declare disabled: boolean;
+  /** Per-request timeout in milliseconds (default 15000). */
+  declare timeout: number;
+
+  declare private _status: CheckoutStatus;
+  declare private _failure: CheckoutFailure | undefined;
+  declare private _slottedLabel: boolean;
+
+  #inFlight = false;
+  #warned: string | undefined;
+  #internals: ElementInternals | undefined;
+
+  constructor() {
+    super();
+    this.disabled = false;
+    this.timeout = DEFAULT_TIMEOUT_MS;
+    this._status = CheckoutStatus.Idle;
+    this._failure = undefined;
+    this._slottedLabel = false;
+    try {
+      this.#internals = this.attachInternals();
+    } catch {
+      // Custom states are a styling nicety; without them the element works the same.
+    }
+  }
+
+  /** Where the current attempt stands: `idle`, `creating`, `redirecting` or `error`. */
+  get status(): CheckoutStatus {
+    return this._status;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#adoptFallbackForms();
+    this._slottedLabel = hasLabelContent(this.childNodes);
+    window.addEventListener('pageshow', this.#onPageShow);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('pageshow', this.#onPageShow);
+  }
+
+  /**
+   * Starts a checkout, exactly as a click does. Resolves when the attempt is over (navigation
+   * started, handed to the page, vetoed or failed); never rejects. Ignored while an attempt is
+   * under way or the button is disabled.
+   */
+  async checkout(): Promise<void> {
+    if (this.#inFlight || this._status === CheckoutStatus.Redirecting || this.disabled) return;
+    const planned = this.#config();
+    if (!planned.ok) {
+      this.#warn(planned.reason);
+      this.#dispatchError({ code: CheckoutErrorCode.InvalidConfig });
+      return;
+    }
+    this.#inFlight = true;
+    try {
+      if (!this.dispatchEvent(new BuyButtonClickEvent({ request: planned.request }))) return;
+      // Click handlers may have changed properties (an amount field, say): read them again.
+      const config = this.#config();
+      if (!config.ok) {
+        this.#dispatchError({ code: CheckoutErrorCode.InvalidConfig });
+        return;
+      }
+      this._status = CheckoutStatus.Creating;
+      this._failure = undefined;
+      const result = await createSession(config.endpoint, config.request, {
+        idempotencyKey: newIdempotencyKey(),
+        timeoutMs: this.timeout > 0 ? this.timeout : DEFAULT_TIMEOUT_MS,
+      });
+      if (!result.ok) {
+        this._status = CheckoutStatus.Error;
+        this._failure = result.failure;
+        this.#dispatchError(result.failure);
+        return;
+      }
+      storeSession(config.endpoint, result.session);
+      if (!this.dispatchEvent(new BuyButtonSessionEvent(result.session))) {
+        this._status = CheckoutStatus.Idle;
+        return;
+      }
+      this._status = CheckoutStatus.Redirecting;
+      this.navigate(result.session.redirectUrl);
+    } finally {
+      this.#inFlight = false;
+    }
+  }
+
+  /**
+   * Takes the shopper to the payment portal. Override it (or cancel `buy-button-session`) to
+   * navigate another way, e.g. in a single-page app or a test.
+   */
+  navigate(url: string): void {
+    window.location.assign(url);
+  }
+
+  override render() {
+    const config = this.#config();
+    const t = messagesFor(this.#locale());
+    const busy =
+      this._status === CheckoutStatus.Creating || this._status === CheckoutStatus.Redirecting;
+    const message = !config.ok
+      ? t.notConfigured
+      : this._failure
+        ? t.errors[this._failure.code]
+        : undefined;
+    return html`<button
+        part="button"
+        type="button"
+        ?disabled=${this.disabled || !config.ok}
+        aria-busy=${busy ? 'true' : nothing}
+        aria-describedby=${message ? 'message' : nothing}
+        @click=${this.#onClick}
+      >
+        <slot name="icon"></slot>
+        <span part="label"
+          ><slot @slotchange=${this.#onSlotChange}></slot>${
+            this._slottedLabel ? nothing : this.#defaultLabel(config)
+          }</span
+        >
+        <span part="spinner" aria-hidden="true" ?hidden=${!busy}></span>
+      </button>
+      ${
+        config.ok
+          ? html`<div part="error" id="message" role="alert">${message ?? nothing}</div>`
+          : html`<p part="error" id="message">${message}</p>`
+      }
+      <slot name="fallback" hidden></slot>`;
+  }
+
+  override updated(): void {
+    const config = this.#config();
+    if (!config.ok) this.#warn(config.reason);
+    try {
+      const states = this.#internals?.states;
+      if (states && !states.has(this._status)) {
+        states.clear();
+        states.add(this._status);
+      }
+    } catch {
+      // Older engines only accept `--`-prefixed states; the `status` property still tells.
+    }
+  }
+
+  #defaultLabel(config: Config): string {
+    const label = this.label?.trim();
+    if (label) return label;
+    const locale = this.#locale();
+    const t = messagesFor(locale);
+    const price = config.ok ? config.request.price : undefined;
+    const currency = config.ok ? config.request.currency : undefined;
+    const formatted = price && currency ? formatPrice(locale, price, currency) : undefined;
+    return formatted ? t.labelWithPrice(formatted) : t.label;
+  }
+
+  #onClick = (event: MouseEvent): void => {
+    // Never let the click reach a form the element may sit in.
+    event.preventDefault();
+    void this.checkout();
+  };
+
+  #onSlotChange = (event: Event): void => {
+    const slot = event.target as HTMLSlotElement;
+    this.#adoptFallbackForms();
+    this._slottedLabel = hasLabelContent(slot.assignedNodes());
+  };
+
+  // Back from the portal through the back/forward cache: the page is restored as it was left,
+  // mid-redirect. Make the button usable again.
+  #onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted && this._status === CheckoutStatus.Redirecting) {
+      this._status = CheckoutStatus.Idle;
+    }
+  };
+
+  /**
+   * The no-JavaScript fallback `<form>` stays in the light DOM but goes to a hidden slot once
+   * the element runs, so shoppers see one button.
+   */
+  #adoptFallbackForms(): void {
+    for (const child of Array.from(this.children)) {
+      if (child instanceof HTMLFormElement && child.slot !== 'fallback') child.slot = 'fallback';
+    }
+  }
+
+  #fallbackForm(): HTMLFormElement | null {
+    return this.querySelector(':scope > form');
+  }
+
+  /**
+   * The request this element would send now: its properties, else the fallback form's fields
+   * (so a form-only snippet works once upgraded), else defaults.
+   */
+  #config(): Config {
+    const form = this.#fallbackForm();
+    const field = (name: string): string | undefined => {
+      const input = form?.elements.namedItem(name);
+      return input instanceof HTMLInputElement ? text(input.value) : undefined;
+    };
+    const button = text(this.button) ?? field('button');
+    if (!button) return { ok: false, reason: 'the "button" attribute is missing' };
+
+    const action = form?.getAttribute('action');
+    const endpointText =
+      text(this.endpoint) ??
+      (action ? action.replace(/\/sessions\/?(?:[?#].*)?$/, '') : undefined) ??
+      (this.constructor as typeof BuyButtonElement).defaultEndpoint ??
+      window.location.origin;
+    const endpoint = absoluteHttpUrl(endpointText);
+    if (!endpoint)
+      return { ok: false, reason: `the endpoint "${endpointText}" is not an http(s) URL` };
+
+    const request: CreateSessionRequest = { button, locale: this.#locale() };
+    for (const [key, value] of [
+      ['price', this.price],
+      ['currency', this.currency],
+      ['buttonName', this.buttonName],
+      ['returnUrl', this.returnUrl],
+      ['cancelUrl', this.cancelUrl],
+    ] as const) {
+      const given = text(value) ?? field(key);
+      if (given) request[key] = key.endsWith('Url') ? resolveUrl(given) : given;
+    }
+    return { ok: true, endpoint: endpoint.replace(/\/+$/, ''), request };
+  }
+
+  #locale(): string {
+    const tag =
+      text(this.locale) ??
+      text(this.closest('[lang]')?.getAttribute('lang')) ??
+      text(document.documentElement.lang) ??
+      text(navigator.language) ??
+      'en';
+    try {
+      return Intl.getCanonicalLocales(tag)[0] ?? 'en';
+    } catch {
+      return 'en';
+    }
+  }
+
+  #dispatchError(failure: CheckoutFailure | { code: 'invalid-config' }): void {
+    const t = messagesFor(this.#locale());
+    const message = failure.code === 'invalid-config' ? t.notConfigured : t.errors[failure.code];
+    this.dispatchEvent(new BuyButtonErrorEvent({ ...failure, message }));
+  }
+
+  // Misconfiguration is the page author's to fix: say so once in the console, never throw.
+  #warn(reason: string): void {
+    if (this.#warned === reason) return;
+    this.#warned = reason;
+    console.warn(`<buy-button>: ${reason}; the button is disabled.`, this);
+  }
+}
+
+/** Events of `<buy-button>`, for typed `addEventListener`. */
+export interface BuyButtonElementEventMap extends HTMLElementEventMap, BuyButtonEventMap {}
+
+// Typed `addEventListener` without a runtime override: the declarations merge into the class.
+export interface BuyButtonElement {
+  addEventListener<K extends keyof BuyButtonElementEventMap>(
+    type: K,
+    listener: (this: BuyButtonElement, event: BuyButtonElementEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof BuyButtonElementEventMap>(
+    type: K,
+    listener: (this: BuyButtonElement, event: BuyButtonElementEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'buy-button': BuyButtonElement;
+  }
+  // The events bubble and are composed: a listener on `document` or `window` hears them too.
+  interface GlobalEventHandlersEventMap extends BuyButtonEventMap {}
+}
+
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const trimmed = String(value).trim();
+  return trimmed || undefined;
+}
+
+function absoluteHttpUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value, document.baseURI);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Relative return/cancel URLs are resolved against the page (`<base href>` included), which the
+// BFF cannot see: it only knows the request's origin. `{ORDER_REF}` and `{RECEIPT}` survive (the
+// BFF accepts them raw or percent-encoded).
+function resolveUrl(value: string): string {
+  try {
+    return new URL(value, document.baseURI).href;
+  } catch {
+    return value;
+  }
+}
+
+function hasLabelContent(nodes: Iterable<Node>): boolean {
+  for (const node of nodes) {
+    if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return true;
+    if (
+      node instanceof Element &&
+      !(node instanceof HTMLFormElement) &&
+      !node.slot // named-slot content (the icon) is not the label
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function newIdempotencyKey(): string {
+  // `randomUUID` exists only in secure contexts; a shop served over plain http still gets a
+  // 128-bit random key.
+  return (
+    crypto.randomUUID?.() ??
+    Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('-')
+  );
+}

@@ -1,0 +1,108 @@
+import { CheckoutErrorCode } from './checkout-status.js';
+import type { CreateSessionRequest, Problem, SessionCreated } from './wire.js';
+
+/** Why an attempt failed; the element turns it into a localized message and an event. */
+export interface CheckoutFailure {
+  code: Exclude<CheckoutErrorCode, 'invalid-config'>;
+  status?: number;
+  problem?: Problem;
+}
+
+export type CreateSessionResult =
+  | { ok: true; session: SessionCreated }
+  | { ok: false; failure: CheckoutFailure };
+
+export interface CreateSessionOptions {
+  /** One key per attempt; the automatic retry reuses it so the BFF creates at most one session. */
+  idempotencyKey: string;
+  /** Per request, in milliseconds. */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * `POST <endpoint>/sessions`. A network failure (no answer at all) is retried once with the same
+ * Idempotency-Key: the first request may have reached the BFF, and the key makes the retry return
+ * that session instead of a second one. An HTTP error answer is final: retrying a 4xx cannot
+ * help, and a 5xx is the shopper's call to retry.
+ */
+export async function createSession(
+  endpoint: string,
+  request: CreateSessionRequest,
+  options: CreateSessionOptions,
+): Promise<CreateSessionResult> {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const url = `${endpoint.replace(/\/+$/, '')}/sessions`;
+  for (let attempt = 1; ; attempt++) {
+    const signal = AbortSignal.timeout?.(options.timeoutMs);
+    try {
+      const response = await fetchImpl(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, application/problem+json',
+          'idempotency-key': options.idempotencyKey,
+        },
+        body: JSON.stringify(request),
+        // The BFF needs no cookies; omitting them keeps CORS simple and leaks nothing.
+        credentials: 'omit',
+        signal,
+      });
+      const result = await readAnswer(response);
+      // A body cut short by the timeout reads as garbage: report the timeout, not the garbage.
+      return !result.ok && signal?.aborted
+        ? { ok: false, failure: { code: CheckoutErrorCode.Timeout } }
+        : result;
+    } catch {
+      if (signal?.aborted) return { ok: false, failure: { code: CheckoutErrorCode.Timeout } };
+      if (attempt >= 2) return { ok: false, failure: { code: CheckoutErrorCode.Network } };
+    }
+  }
+}
+
+async function readAnswer(response: Response): Promise<CreateSessionResult> {
+  const { status } = response;
+  if (response.ok) {
+    const session = asSession(await response.json().catch(() => undefined));
+    return session
+      ? { ok: true, session }
+      : { ok: false, failure: { code: CheckoutErrorCode.Unavailable, status } };
+  }
+  const problem = asProblem(await response.json().catch(() => undefined));
+  const code =
+    status === 429
+      ? CheckoutErrorCode.RateLimited
+      : status >= 400 && status < 500
+        ? CheckoutErrorCode.Rejected
+        : CheckoutErrorCode.Unavailable;
+  return { ok: false, failure: problem ? { code, status, problem } : { code, status } };
+}
+
+const SESSION_FIELDS = [
+  'sessionId',
+  'orderRef',
+  'conversionCode',
+  'redirectUrl',
+  'receipt',
+] as const;
+
+function asSession(value: unknown): SessionCreated | undefined {
+  if (!isRecord(value) || SESSION_FIELDS.some((field) => typeof value[field] !== 'string')) {
+    return undefined;
+  }
+  const session = Object.fromEntries(
+    SESSION_FIELDS.map((field) => [field, value[field]]),
+  ) as unknown as SessionCreated;
+  // The element navigates there: only ever to a web page, never to `javascript:` or the like.
+  return /^https?:\/\//i.test(session.redirectUrl) ? session : undefined;
+}
+
+function asProblem(value: unknown): Problem | undefined {
+  return isRecord(value) && typeof value.status === 'number' && typeof value.title === 'string'
+    ? (value as unknown as Problem)
+    : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

@@ -1,0 +1,71 @@
+import type { CheckoutErrorCode } from './checkout-status.js';
+import type { CreateSessionRequest, Problem, SessionCreated } from './wire.js';
+
+/** `buy-button-click`: what the element is about to send. */
+export interface BuyButtonClickDetail {
+  request: CreateSessionRequest;
+}
+
+/** `buy-button-session`: the BFF's `201` answer. */
+export type BuyButtonSessionDetail = SessionCreated;
+
+/** `buy-button-error`: a stable code, the localized message shown to the shopper, the HTTP status if any. */
+export interface BuyButtonErrorDetail {
+  code: CheckoutErrorCode;
+  message: string;
+  status?: number;
+  /** The BFF's problem details, for logs; never shown to the shopper. */
+  problem?: Problem;
+}
+
+// The events are CustomEvent subclasses so `event.detail` works in every framework, and typed
+// classes so pages can test `instanceof` and get the detail's type. All bubble out of the shadow
+// root (`composed`) so a listener on `document` hears every button of the page.
+
+/**
+ * Fired when a checkout attempt starts (click, keyboard or `checkout()`). Cancel it to veto the
+ * attempt: nothing is sent. Handlers may still change the element's properties (e.g. `price`);
+ * the request is read again after the event.
+ */
+export class BuyButtonClickEvent extends CustomEvent<BuyButtonClickDetail> {
+  static readonly eventName = 'buy-button-click';
+  constructor(detail: BuyButtonClickDetail) {
+    super(BuyButtonClickEvent.eventName, {
+      detail,
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
+  }
+}
+
+/**
+ * Fired when the BFF created the checkout session. Cancel it to handle the redirect yourself
+ * (e.g. open `detail.redirectUrl` elsewhere); otherwise the element navigates to it.
+ */
+export class BuyButtonSessionEvent extends CustomEvent<BuyButtonSessionDetail> {
+  static readonly eventName = 'buy-button-session';
+  constructor(detail: BuyButtonSessionDetail) {
+    super(BuyButtonSessionEvent.eventName, {
+      detail,
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
+  }
+}
+
+/** Fired when an attempt failed; the message is already shown and the button works again. */
+export class BuyButtonErrorEvent extends CustomEvent<BuyButtonErrorDetail> {
+  static readonly eventName = 'buy-button-error';
+  constructor(detail: BuyButtonErrorDetail) {
+    super(BuyButtonErrorEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/** Event name → event class, for `addEventListener` typings. */
+export interface BuyButtonEventMap {
+  'buy-button-click': BuyButtonClickEvent;
+  'buy-button-session': BuyButtonSessionEvent;
+  'buy-button-error': BuyButtonErrorEvent;
+}

@@ -1,0 +1,101 @@
+import { css } from 'lit';
+
+// Each themable value reads a public `--buy-button-*` property, falling back to a private
+// default that meets WCAG AA (text ≥ 4.5:1, focus ring ≥ 3:1); the dark scheme swaps only the
+// private defaults, so whatever the page set still wins.
+export const styles = css`
+  :host {
+    --_bg: #1d4ed8;
+    --_fg: #fff;
+    --_hover: #1e3a8a;
+    --_err: #991b1b;
+    --_err-bg: #fef2f2;
+    display: inline-flex;
+    flex-direction: column;
+    gap: var(--buy-button-gap, 0.5rem);
+    vertical-align: middle;
+    max-width: 100%;
+    font-family: var(--buy-button-font-family, inherit);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_bg: #93c5fd;
+      --_fg: #0f172a;
+      --_hover: #bfdbfe;
+      --_err: #fecaca;
+      --_err-bg: #450a0a;
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.5em;
+    box-sizing: border-box;
+    width: 100%;
+    min-height: var(--buy-button-min-height, 2.75rem);
+    padding: var(--buy-button-padding, 0.625rem 1.25rem);
+    border: var(--buy-button-border, 0);
+    border-radius: var(--buy-button-radius, 0.5rem);
+    background: var(--buy-button-background, var(--_bg));
+    color: var(--buy-button-color, var(--_fg));
+    font: inherit;
+    font-size: var(--buy-button-font-size, 1rem);
+    font-weight: var(--buy-button-font-weight, 600);
+    line-height: 1.25;
+    cursor: pointer;
+  }
+  button:hover:enabled {
+    background: var(--buy-button-hover-background, var(--_hover));
+  }
+  button:focus-visible {
+    outline: 3px solid var(--buy-button-focus-ring-color, var(--_bg));
+    outline-offset: 2px;
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: var(--buy-button-disabled-opacity, 0.6);
+  }
+  [aria-busy] {
+    cursor: progress;
+  }
+  [part='spinner'] {
+    flex: none;
+    box-sizing: border-box;
+    width: 1em;
+    height: 1em;
+    border: 2px solid var(--buy-button-spinner-color, currentColor);
+    border-right-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  /* A still ring still says "working" without moving. */
+  @media (prefers-reduced-motion: reduce) {
+    [part='spinner'] {
+      animation: none;
+    }
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  [part='error'] {
+    margin: 0;
+    padding: 0.5em 0.75em;
+    border-radius: var(--buy-button-radius, 0.5rem);
+    background: var(--buy-button-error-background, var(--_err-bg));
+    color: var(--buy-button-error-color, var(--_err));
+    font-size: 0.875em;
+  }
+  /* The alert region stays in the tree so screen readers announce what is put into it. */
+  [part='error']:empty {
+    padding: 0;
+  }
+`;

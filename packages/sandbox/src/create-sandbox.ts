@@ -6,7 +6,7 @@ import { errorResponse, failureBody } from './envelope.js';
 import { type FaultSettings, faultInjection } from './fault-injection.js';
 import { FIXTURE_ACCOUNTS, FIXTURE_BUTTONS } from './fixtures.js';
 import { createIdGenerator } from './id-generator.js';
-import { WEBHOOK_STATUS } from './order-state.js';
+import { ORDER_STATE, WEBHOOK_STATUS } from './order-state.js';
 import { portalRoutes } from './portal-routes.js';
 import type { SandboxEnv } from './sandbox-env.js';
 import {
@@ -79,7 +79,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     now,
     orderTtlMs: numbers.orderTtlSeconds * 1000,
     onStateChange(order) {
-      if (order.callbackUrl === null || order.state === 'state:pending') return;
+      if (order.callbackUrl === null || order.state === ORDER_STATE.pending) return;
       webhooks.dispatch(order.callbackUrl, {
         code: order.code,
         status: WEBHOOK_STATUS[order.state],

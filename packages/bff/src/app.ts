@@ -1,0 +1,228 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { BffEnv } from './app-env.js';
+import { CheckoutService } from './checkout/checkout-service.js';
+import { IdempotencyGuard } from './checkout/idempotency.js';
+import { createOrderRefGenerator, orderRefMatcher } from './checkout/order-ref.js';
+import { ReceiptSigner } from './checkout/receipt-signer.js';
+import { RedirectPolicy } from './checkout/redirect-policy.js';
+import type { BffConfig } from './config/load-config.js';
+import { accessLog } from './middleware/access-log.js';
+import { clientIpResolver } from './middleware/client-ip.js';
+import { originGuard } from './middleware/origin-guard.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { ProblemError } from './problems/problem-error.js';
+import { problemFromError, problemResponse } from './problems/problem-response.js';
+import { ROUTES } from './routes/api-schemas.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { type ScriptBundleSource, scriptRoutes } from './routes/script-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
+import { createBackgroundTasks } from './runtime/background-tasks.js';
+import { jsonLogger, type Logger } from './runtime/logger.js';
+import { realSleep, type Sleep } from './runtime/timing.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { SharedStore } from './store/shared-store.js';
+import { createTokenProvider } from './upstream/token-provider.js';
+import { UpstreamClient } from './upstream/upstream-client.js';
+import { PaymentWebhookHandler } from './webhooks/payment-webhook.js';
+import { WebhookForwarder } from './webhooks/webhook-forwarder.js';
+
+/** Everything `createApp` takes from its runtime; each has a default. */
+export interface BffDeps {
+  /** Outgoing HTTP (upstream API, merchant webhook). Default the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Shared state. Default a `MemoryStore` on the same clock. */
+  store?: SharedStore;
+  /** Clock, epoch ms: receipts, token expiry, orderRefs, events. Default `Date.now`. */
+  now?: () => number;
+  /** Uniform [0, 1) for backoff jitter. Default `Math.random`. */
+  random?: () => number;
+  /** Random bytes for orderRefs. Default `crypto.getRandomValues`. */
+  randomBytes?: (bytes: Uint8Array) => Uint8Array;
+  /** Waits between retries. Tests pass one that resolves at once. Default `setTimeout`. */
+  sleep?: Sleep;
+  /** Structured log lines. Default JSON on stdout/stderr. */
+  log?: Logger;
+  /** The runtime's keep-alive hook for background work (Workers' `ctx.waitUntil`). */
+  waitUntil?: (task: Promise<unknown>) => void;
+  /** The connection's peer address (the Node entry reads the socket). */
+  clientIp?: (c: Context) => string | undefined;
+  /** The element's script-tag build for `/buy-button.js`. */
+  scriptBundle?: ScriptBundleSource;
+}
+
+/** The BFF: a Hono app plus a way to wait for the work it does after answering. */
+export type BffApp = OpenAPIHono<BffEnv> & {
+  /** Resolves once background work (webhook handling and forwarding, token refresh) is done. */
+  whenIdle(): Promise<void>;
+  /** The store the app keeps its state in. */
+  readonly store: SharedStore;
+};
+
+/** Largest request body accepted: a checkout is a few hundred bytes. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/**
+ * Builds the BFF as a plain Fetch handler: only the Fetch API and Web Crypto, nothing listening,
+ * nothing read from the environment. Serve `app.fetch` on any runtime, or `startBff` on Node.
+ *
+ * @example
+ * const app = createApp(loadConfig(env), { log: () => {} })
+ * export default { fetch: app.fetch }
+ */
+export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const sleep = deps.sleep ?? realSleep;
+  const log = deps.log ?? jsonLogger;
+  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const store = deps.store ?? new MemoryStore({ now });
+  const background = createBackgroundTasks(deps.waitUntil);
+  const isOrderRef = orderRefMatcher(config.orderRefPrefix);
+
+  const tokens = createTokenProvider({
+    credential: config.upstream.credential,
+    apiUrl: config.upstream.apiUrl,
+    fetch: doFetch,
+    store,
+    now,
+    sleep,
+    timeoutMs: config.upstream.timeoutMs,
+    log,
+    background: (task) => background.add(task),
+  });
+  const upstream = new UpstreamClient({
+    apiUrl: config.upstream.apiUrl,
+    fetch: doFetch,
+    tokens,
+    timeoutMs: config.upstream.timeoutMs,
+    retries: config.upstream.retries,
+    sleep,
+    random,
+    log,
+  });
+  const checkout = new CheckoutService({
+    catalog: config.buttons,
+    upstream,
+    receipts: new ReceiptSigner({ ...config.receipt, now }),
+    redirects: new RedirectPolicy({ allowedOrigins: config.allowedRedirectOrigins }),
+    nextOrderRef: createOrderRefGenerator({
+      prefix: config.orderRefPrefix,
+      now,
+      ...(deps.randomBytes === undefined ? {} : { randomBytes: deps.randomBytes }),
+    }),
+    isOrderRef,
+    portalUrl: config.upstream.portalUrl,
+    callbackUrl: `${config.publicUrl}/webhooks/payment`,
+    defaultReturnUrl: config.defaultReturnUrl,
+    defaultCancelUrl: config.defaultCancelUrl,
+  });
+  const forwarder =
+    config.webhook.forwardUrl === undefined
+      ? undefined
+      : new WebhookForwarder({
+          url: config.webhook.forwardUrl,
+          secrets: config.webhook.secrets,
+          fetch: doFetch,
+          timeoutMs: config.webhook.timeoutMs,
+          maxAttempts: config.webhook.maxAttempts,
+          now,
+          sleep,
+          random,
+          log,
+        });
+  const webhookHandler = new PaymentWebhookHandler({
+    upstream,
+    store,
+    forwarder,
+    isOrderRef,
+    now,
+    log,
+  });
+
+  const clientIp = clientIpResolver({
+    trustProxyHops: config.trustProxyHops,
+    fromConnection: deps.clientIp,
+  });
+  const guard = originGuard({
+    allowedOrigins: config.allowedOrigins,
+    // Server-to-server JSON calls carry no Origin; a form post always comes from a browser page.
+    allowAnonymous: (contentType) => !/form/i.test(contentType),
+  });
+  const createGuards = [guard];
+  if (config.rateLimit !== undefined) {
+    createGuards.push(rateLimit({ store, limit: config.rateLimit, clientIp }));
+  }
+
+  const app = new OpenAPIHono<BffEnv>();
+  app.use(requestId());
+  app.use(accessLog({ log }));
+  app.use(
+    secureHeaders({
+      // Per route instead: the script is loaded cross-origin, the API is read through CORS.
+      crossOriginResourcePolicy: false,
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      overwrite: false,
+    }),
+  );
+  app.use(
+    '/sessions/*',
+    cors({
+      origin: [...config.allowedOrigins],
+      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ProblemError('bodyTooLarge', {
+          detail: `Bodies are limited to ${BODY_LIMIT_BYTES} bytes.`,
+        });
+      },
+    }),
+  );
+
+  app.route(
+    '/',
+    sessionRoutes({
+      checkout,
+      idempotency: new IdempotencyGuard(store),
+      createGuards,
+      cancelGuards: [guard],
+    }),
+  );
+  app.route('/', webhookRoutes({ handler: webhookHandler, background }));
+  app.route('/', opsRoutes({ upstream }));
+  app.route('/', scriptRoutes({ source: deps.scriptBundle, log }));
+
+  for (const route of Object.values(ROUTES)) app.openAPIRegistry.registerPath(route);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'receipt', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'The receipt returned by POST /sessions.',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'buy-button BFF',
+      version: '0.1.0',
+      description: 'Checkout sessions for <buy-button>; errors are RFC 9457 problem details.',
+    },
+  });
+
+  app.notFound((c) => problemResponse(c, new ProblemError('notFound')));
+  app.onError((err, c) => problemFromError(err, c, log));
+
+  return Object.assign(app, { whenIdle: () => background.whenIdle(), store });
+}

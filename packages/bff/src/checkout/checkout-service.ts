@@ -1,0 +1,217 @@
+import type { CreateSessionRequest, SessionCreated, SessionStatus } from '@buy-button/element/wire';
+import type { ButtonCatalog } from '../config/button-catalog.js';
+import { ProblemError } from '../problems/problem-error.js';
+import type { UpstreamClient } from '../upstream/upstream-client.js';
+import { UPSTREAM_ERROR_CODE, UpstreamError } from '../upstream/upstream-error.js';
+import type { UpstreamCreateSession, UpstreamOrder } from '../upstream/upstream-schemas.js';
+import { resolveCheckoutPrice } from './checkout-price.js';
+import { paymentStatusOf } from './payment-status.js';
+import { ReceiptError, type ReceiptSigner } from './receipt-signer.js';
+import { fillRedirectUrl, type RedirectPolicy } from './redirect-policy.js';
+
+export interface CheckoutServiceOptions {
+  catalog: ButtonCatalog;
+  upstream: UpstreamClient;
+  receipts: ReceiptSigner;
+  redirects: RedirectPolicy;
+  nextOrderRef: () => string;
+  isOrderRef: (value: string) => boolean;
+  /** `PORTAL_URL`. */
+  portalUrl: string;
+  /** `PUBLIC_URL/webhooks/payment`. */
+  callbackUrl: string;
+  defaultReturnUrl: string | undefined;
+  defaultCancelUrl: string | undefined;
+}
+
+/**
+ * The checkout domain: creating a session from a catalog button, and reading or canceling it on
+ * the strength of a receipt. HTTP-free, so the routes stay thin.
+ */
+export class CheckoutService {
+  readonly #o: CheckoutServiceOptions;
+
+  constructor(options: CheckoutServiceOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Checks the request against the catalog and the redirect policy, then creates the upstream
+   * session. `requestOrigin` is the verified origin of the page (relative URLs resolve to it).
+   */
+  async createCheckoutSession(
+    request: CreateSessionRequest,
+    requestOrigin: string | undefined,
+  ): Promise<SessionCreated> {
+    const o = this.#o;
+    const button = o.catalog.get(request.button);
+    if (button === undefined) {
+      throw new ProblemError('unknownButton', {
+        errors: [{ field: 'button', message: "is not in this shop's catalog" }],
+      });
+    }
+    const { amount, currency } = resolveCheckoutPrice(button, request);
+    const returnTemplate = this.#template(
+      'returnUrl',
+      request.returnUrl,
+      o.defaultReturnUrl,
+      requestOrigin,
+    );
+    const cancelTemplate = this.#template(
+      'cancelUrl',
+      request.cancelUrl,
+      o.defaultCancelUrl,
+      requestOrigin,
+    );
+
+    const orderRef = o.nextOrderRef();
+    // The receipt exists before the session so it can travel in the return URL sent with the create.
+    const receipt = await o.receipts.sign(orderRef);
+    const create: UpstreamCreateSession = {
+      button: button.id,
+      orderRef,
+      price: amount,
+      currency,
+      buttonName: button.name,
+      callbackUrl: o.callbackUrl,
+    };
+    if (returnTemplate !== undefined) {
+      create.returnUrl = fillRedirectUrl('returnUrl', returnTemplate, { orderRef, receipt });
+    }
+    if (cancelTemplate !== undefined) {
+      create.cancelUrl = fillRedirectUrl('cancelUrl', cancelTemplate, { orderRef, receipt });
+    }
+
+    const session = await this.#upstream(() => o.upstream.createSession(create));
+    if (session.orderRef !== orderRef) {
+      throw this.#asProblem(
+        new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, 'POST /buy-button/sessions', {
+          upstreamMessage: 'the session returned is for another orderRef',
+        }),
+      );
+    }
+    const redirect = new URL(o.portalUrl);
+    redirect.searchParams.set('code', session.conversionCode);
+    return {
+      sessionId: session.id,
+      orderRef,
+      conversionCode: session.conversionCode,
+      redirectUrl: redirect.href,
+      receipt,
+    };
+  }
+
+  /** The orderRef a receipt grants; 401 problems for a forged or expired one. */
+  async authorize(receipt: string | undefined): Promise<string> {
+    if (receipt === undefined) {
+      throw new ProblemError('receiptRequired', {
+        detail: 'Send the receipt of this session as "Authorization: Bearer <receipt>".',
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      });
+    }
+    try {
+      return (await this.#o.receipts.verify(receipt)).orderRef;
+    } catch (err) {
+      if (!(err instanceof ReceiptError)) throw err;
+      throw new ProblemError('invalidReceipt', {
+        headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+        cause: err,
+      });
+    }
+  }
+
+  /** Status of the session `id` (session id or orderRef) for the holder of `orderRef`'s receipt. */
+  async readStatus(id: string, orderRef: string): Promise<SessionStatus> {
+    return this.#statusOf(await this.#ownedOrder(id, orderRef));
+  }
+
+  /** Cancels the session (its pending order); already final sessions just report their status. */
+  async cancel(id: string, orderRef: string): Promise<SessionStatus> {
+    const order = await this.#ownedOrder(id, orderRef);
+    const sessionId = order.sessionId ?? id;
+    try {
+      const session = await this.#o.upstream.deleteSession(sessionId);
+      return this.#statusOf({ ...order, state: session.state ?? order.state });
+    } catch (err) {
+      // Already deleted: a repeated DELETE reports the outcome instead of failing.
+      if (err instanceof UpstreamError && err.status === 404) {
+        return this.#statusOf(await this.#upstream(() => this.#o.upstream.getOrderByRef(orderRef)));
+      }
+      throw this.#asProblem(err);
+    }
+  }
+
+  /**
+   * The upstream order behind `id`, after checking it belongs to `orderRef`. An orderRef is
+   * compared before any upstream call; a session id is read first, then compared.
+   */
+  async #ownedOrder(id: string, orderRef: string): Promise<UpstreamOrder> {
+    const o = this.#o;
+    if (o.isOrderRef(id) || id === orderRef) {
+      if (id !== orderRef) throw new ProblemError('receiptMismatch');
+      return this.#notFoundAware(() => o.upstream.getOrderByRef(orderRef));
+    }
+    try {
+      const session = await o.upstream.getSession(id);
+      if (session.orderRef !== orderRef) throw new ProblemError('receiptMismatch');
+      return {
+        code: session.conversionCode,
+        state: session.state ?? 'state:pending',
+        amount: session.price ?? '',
+        currency: session.currency ?? '',
+        orderRef: session.orderRef,
+        sessionId: session.id,
+      };
+    } catch (err) {
+      if (!(err instanceof UpstreamError && err.status === 404)) throw this.#asProblem(err);
+      // A canceled session is gone from the sessions API; its order still answers.
+      const order = await this.#notFoundAware(() => o.upstream.getOrderByRef(orderRef));
+      if (order.sessionId !== id) throw new ProblemError('sessionNotFound');
+      return order;
+    }
+  }
+
+  #statusOf(order: UpstreamOrder): SessionStatus {
+    return {
+      sessionId: order.sessionId ?? '',
+      orderRef: order.orderRef,
+      status: paymentStatusOf(order.state),
+      amount: order.amount,
+      currency: order.currency,
+    };
+  }
+
+  #template(
+    field: 'returnUrl' | 'cancelUrl',
+    raw: string | undefined,
+    fallback: string | undefined,
+    requestOrigin: string | undefined,
+  ): string | undefined {
+    if (raw === undefined || raw.trim() === '') return fallback;
+    return this.#o.redirects.resolve(field, raw, requestOrigin);
+  }
+
+  async #notFoundAware<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof UpstreamError && err.status === 404) {
+        throw new ProblemError('sessionNotFound', { cause: err });
+      }
+      throw this.#asProblem(err);
+    }
+  }
+
+  async #upstream<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw this.#asProblem(err);
+    }
+  }
+
+  #asProblem(err: unknown): unknown {
+    if (err instanceof UpstreamError) return new ProblemError(err.problemKind, { cause: err });
+    return err;
+  }
+}

@@ -1,0 +1,56 @@
+/** Crockford base32: no I, L, O, U, so a reference read aloud or retyped stays unambiguous. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const TIME_CHARS = 10;
+const RANDOM_CHARS = 16;
+
+export interface OrderRefOptions {
+  /** `ORDER_REF_PREFIX`, e.g. `shop-`. */
+  prefix: string;
+  now: () => number;
+  /** Fills a buffer with random bytes. Default `crypto.getRandomValues`. */
+  randomBytes?: (bytes: Uint8Array) => Uint8Array;
+}
+
+/**
+ * Makes order references as `prefix` + 26 characters: 10 of millisecond time, then 16 of
+ * randomness (80 bits), ULID-style. They sort by creation time, collide with negligible
+ * probability across instances without coordination, and stay within the upstream's 6..100.
+ *
+ * @example
+ * const next = createOrderRefGenerator({ prefix: 'shop-', now: Date.now })
+ * next() // "shop-01JDB4Z7K3QW8M2V6XH0T9RCNE"
+ */
+export function createOrderRefGenerator(options: OrderRefOptions): () => string {
+  const { prefix, now } = options;
+  const fill = options.randomBytes ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
+  const random = new Uint8Array(10);
+  return () => {
+    let time = Math.max(0, Math.floor(now()));
+    let head = '';
+    for (let i = 0; i < TIME_CHARS; i += 1) {
+      head = ALPHABET.charAt(time % 32) + head;
+      time = Math.floor(time / 32);
+    }
+    fill(random);
+    let tail = '';
+    // 80 bits as 16 groups of 5: two 40-bit halves keep the arithmetic exact in doubles.
+    for (const half of [0, 5]) {
+      let bits = 0;
+      for (let i = 0; i < 5; i += 1) bits = bits * 256 + (random[half + i] ?? 0);
+      let chunk = '';
+      for (let i = 0; i < 8; i += 1) {
+        chunk = ALPHABET.charAt(bits % 32) + chunk;
+        bits = Math.floor(bits / 32);
+      }
+      tail += chunk;
+    }
+    return prefix + head + tail;
+  };
+}
+
+/** Tells order references this BFF made (with this prefix) from session ids and foreign refs. */
+export function orderRefMatcher(prefix: string): (value: string) => boolean {
+  const escaped = prefix.replace(/[-]/g, '\\-');
+  const pattern = new RegExp(`^${escaped}[${ALPHABET}]{${TIME_CHARS + RANDOM_CHARS}}$`);
+  return (value) => pattern.test(value);
+}

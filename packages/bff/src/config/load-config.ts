@@ -1,0 +1,412 @@
+import { z } from 'zod';
+import { type ButtonCatalog, buttonCatalogSchema } from './button-catalog.js';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+
+/** How the BFF authenticates upstream. */
+export type UpstreamCredential =
+  | { kind: 'token'; token: string }
+  | { kind: 'login'; email: string; password: string };
+
+/** `RATE_LIMIT`: at most `count` checkouts per client IP per `windowSeconds`. */
+export interface RateLimitSetting {
+  count: number;
+  windowSeconds: number;
+}
+
+/** Everything the BFF needs, validated. Built by `loadConfig`, passed to `createApp`. */
+export interface BffConfig {
+  upstream: {
+    /** Base of the API, no trailing slash, e.g. `https://api.lyzi.fr/api`. */
+    apiUrl: string;
+    /** The hosted portal; `redirectUrl` = `portalUrl?code=<conversionCode>`. */
+    portalUrl: string;
+    credential: UpstreamCredential;
+    /** Per-call time limit. */
+    timeoutMs: number;
+    /** Extra attempts for calls that are safe to repeat. */
+    retries: number;
+  };
+  /** Base URL the upstream reaches this BFF at; the callback is `publicUrl/webhooks/payment`. */
+  publicUrl: string;
+  /** Origins of the shop pages (CORS and the form-post / state-change origin check). */
+  allowedOrigins: readonly string[];
+  /** Origins `returnUrl` / `cancelUrl` may point at. */
+  allowedRedirectOrigins: readonly string[];
+  buttons: ButtonCatalog;
+  receipt: { secret: string; ttlSeconds: number };
+  webhook: {
+    /** Where verified payment events go; unset: they are only logged. */
+    forwardUrl: string | undefined;
+    /** Standard Webhooks secrets (`whsec_...`), current first, then the one being rotated out. */
+    secrets: readonly string[];
+    timeoutMs: number;
+    maxAttempts: number;
+  };
+  /** `undefined` when `RATE_LIMIT=0`. */
+  rateLimit: RateLimitSetting | undefined;
+  redisUrl: string | undefined;
+  orderRefPrefix: string;
+  port: number;
+  host: string;
+  defaultReturnUrl: string | undefined;
+  defaultCancelUrl: string | undefined;
+  /** Proxies in front of the BFF whose `X-Forwarded-For` entry is trusted; 0 = use the socket. */
+  trustProxyHops: number;
+  shutdownTimeoutMs: number;
+}
+
+/** Defaults of every optional setting, by name. */
+export const CONFIG_DEFAULTS = {
+  RATE_LIMIT: '30/60s',
+  ORDER_REF_PREFIX: 'bb-',
+  BFF_PORT: 8787,
+  HOST: '127.0.0.1',
+  RECEIPT_TTL_SECONDS: 3600,
+  UPSTREAM_TIMEOUT_MS: 10_000,
+  UPSTREAM_RETRIES: 2,
+  WEBHOOK_TIMEOUT_MS: 5000,
+  WEBHOOK_MAX_ATTEMPTS: 5,
+  SHUTDOWN_TIMEOUT_MS: 10_000,
+  TRUST_PROXY: 0,
+} as const;
+
+/** Settings whose values are secret: never echoed, not even partially. */
+export const SECRET_SETTINGS = [
+  'UPSTREAM_TOKEN',
+  'UPSTREAM_PASSWORD',
+  'RECEIPT_SECRET',
+  'WEBHOOK_SECRET',
+  'WEBHOOK_PREVIOUS_SECRET',
+  'REDIS_URL',
+] as const;
+
+const blankToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const text = (what = 'must be a string') => z.string({ error: what }).trim();
+
+const httpUrl = z.preprocess(
+  blankToUndefined,
+  text('is required').refine((value) => isHttpUrl(value), {
+    error: 'must be an absolute http(s) URL',
+  }),
+);
+const optionalHttpUrl = z.preprocess(
+  blankToUndefined,
+  text()
+    .refine((value) => isHttpUrl(value), { error: 'must be an absolute http(s) URL' })
+    .optional(),
+);
+
+/** A comma-separated list (or a JSON array in the file) of http(s) origins, normalized. */
+const originList = z.preprocess(
+  (value) =>
+    typeof value === 'string' ? (value.trim() === '' ? undefined : value.split(',')) : value,
+  z
+    .array(text(), { error: 'is required: a comma-separated list of origins' })
+    .transform((items, ctx) => {
+      const origins: string[] = [];
+      for (const item of items.filter((entry) => entry !== '')) {
+        const origin = toOrigin(item);
+        if (origin === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `has an entry that is not an http(s) origin such as https://shop.example (entry ${origins.length + 1})`,
+          });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      if (origins.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'must list at least one origin' });
+        return z.NEVER;
+      }
+      return [...new Set(origins)];
+    }),
+);
+
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (value) => {
+      const blank = blankToUndefined(value);
+      if (blank === undefined) return fallback;
+      return typeof blank === 'string' && /^-?\d+$/.test(blank.trim()) ? Number(blank) : blank;
+    },
+    z
+      .number({ error: `must be an integer between ${min} and ${max}` })
+      .int({ error: `must be an integer between ${min} and ${max}` })
+      .min(min, { error: `must be an integer between ${min} and ${max}` })
+      .max(max, { error: `must be an integer between ${min} and ${max}` }),
+  );
+
+const rateLimit = z.preprocess(
+  (value) => blankToUndefined(value) ?? CONFIG_DEFAULTS.RATE_LIMIT,
+  z
+    .union([z.string(), z.number()], { error: 'must be "<count>/<seconds>s" or 0' })
+    .transform((value, ctx): RateLimitSetting | undefined => {
+      const raw = String(value).trim();
+      if (raw === '0' || raw === 'off') return undefined;
+      const match = /^(\d{1,9})\/(\d{1,9})s$/.exec(raw);
+      const count = Number(match?.[1]);
+      const windowSeconds = Number(match?.[2]);
+      if (match === null || count < 1 || windowSeconds < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be "<count>/<seconds>s" with both above 0 (e.g. "30/60s"), or 0 for off',
+        });
+        return z.NEVER;
+      }
+      return { count, windowSeconds };
+    }),
+);
+
+/** `whsec_` + base64 of 24..64 random bytes, as Standard Webhooks libraries expect. */
+const webhookSecret = z.preprocess(
+  blankToUndefined,
+  text()
+    .refine((value) => isWebhookSecret(value), {
+      error: 'must be "whsec_" followed by base64 of 24 to 64 random bytes',
+    })
+    .optional(),
+);
+
+const trustProxy = z.preprocess(
+  (value) => {
+    const raw = blankToUndefined(value);
+    if (raw === undefined || raw === false || raw === 'false') return 0;
+    if (raw === true || raw === 'true') return 1;
+    return typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  },
+  z
+    .number({ error: 'must be true, false or the number of trusted proxy hops (0..10)' })
+    .int({ error: 'must be true, false or the number of trusted proxy hops (0..10)' })
+    .min(0, { error: 'must be true, false or the number of trusted proxy hops (0..10)' })
+    .max(10, { error: 'must be true, false or the number of trusted proxy hops (0..10)' }),
+);
+
+const buttons = z.preprocess((value, ctx) => {
+  if (typeof value !== 'string') return value;
+  if (value.trim() === '') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+    return z.NEVER;
+  }
+}, buttonCatalogSchema.optional());
+
+const settingsSchema = z.object({
+  UPSTREAM_API_URL: httpUrl,
+  PORTAL_URL: httpUrl,
+  UPSTREAM_TOKEN: z.preprocess(blankToUndefined, text().optional()),
+  UPSTREAM_EMAIL: z.preprocess(blankToUndefined, text().optional()),
+  UPSTREAM_PASSWORD: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'must be a string' }).optional(),
+  ),
+  PUBLIC_URL: httpUrl,
+  ALLOWED_ORIGINS: originList,
+  ALLOWED_REDIRECT_ORIGINS: z.preprocess(blankToUndefined, originList.optional()),
+  BUTTONS: buttons,
+  RECEIPT_SECRET: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'is required (at least 32 random characters)' })
+      .min(32, { error: 'must be at least 32 characters (use 32+ random bytes)' }),
+  ),
+  RECEIPT_TTL_SECONDS: integer(60, 86_400, CONFIG_DEFAULTS.RECEIPT_TTL_SECONDS),
+  WEBHOOK_FORWARD_URL: optionalHttpUrl,
+  WEBHOOK_SECRET: webhookSecret,
+  WEBHOOK_PREVIOUS_SECRET: webhookSecret,
+  WEBHOOK_TIMEOUT_MS: integer(100, 60_000, CONFIG_DEFAULTS.WEBHOOK_TIMEOUT_MS),
+  WEBHOOK_MAX_ATTEMPTS: integer(1, 20, CONFIG_DEFAULTS.WEBHOOK_MAX_ATTEMPTS),
+  RATE_LIMIT: rateLimit,
+  REDIS_URL: z.preprocess(
+    blankToUndefined,
+    text()
+      .refine((value) => /^rediss?:$/.test(safeUrl(value)?.protocol ?? ''), {
+        error: 'must be a redis:// or rediss:// URL',
+      })
+      .optional(),
+  ),
+  ORDER_REF_PREFIX: z.preprocess(
+    (value) => value ?? CONFIG_DEFAULTS.ORDER_REF_PREFIX,
+    z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9_-]{0,40}$/, {
+      error: 'must be 0..40 characters of A-Z, a-z, 0-9, "_", "-"',
+    }),
+  ),
+  BFF_PORT: z.preprocess(blankToUndefined, integer(0, 65_535, CONFIG_DEFAULTS.BFF_PORT).optional()),
+  PORT: z.preprocess(blankToUndefined, integer(0, 65_535, CONFIG_DEFAULTS.BFF_PORT).optional()),
+  HOST: z.preprocess(
+    (value) => blankToUndefined(value) ?? CONFIG_DEFAULTS.HOST,
+    text().regex(/^[A-Za-z0-9.:[\]-]+$/, { error: 'must be a host name or IP address' }),
+  ),
+  DEFAULT_RETURN_URL: optionalHttpUrl,
+  DEFAULT_CANCEL_URL: optionalHttpUrl,
+  UPSTREAM_TIMEOUT_MS: integer(100, 120_000, CONFIG_DEFAULTS.UPSTREAM_TIMEOUT_MS),
+  UPSTREAM_RETRIES: integer(0, 5, CONFIG_DEFAULTS.UPSTREAM_RETRIES),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, CONFIG_DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+  TRUST_PROXY: trustProxy,
+});
+
+/** Every setting name the BFF reads (from the environment or the `BFF_CONFIG` file). */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as readonly string[];
+
+type Source = Record<string, unknown>;
+
+/**
+ * Builds the typed configuration from the environment and, optionally, the `BFF_CONFIG` file's
+ * content (its JSON text or the parsed object). Environment values win over the file; in the file
+ * the catalog may also sit under `"buttons"`. Throws `ConfigError` naming every bad setting.
+ *
+ * @example
+ * const config = loadConfig(process.env, readFileSync(process.env.BFF_CONFIG, 'utf8'))
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  file?: string | Record<string, unknown>,
+): BffConfig {
+  const merged: Source = { ...readFile(file) };
+  for (const name of SETTING_NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') merged[name] = value;
+  }
+
+  const parsed = settingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        setting: String(issue.path[0] ?? 'configuration'),
+        message: issue.message,
+      })),
+    );
+  }
+  const s = parsed.data;
+  const issues: ConfigIssue[] = [];
+
+  let credential: UpstreamCredential | undefined;
+  if (s.UPSTREAM_TOKEN !== undefined) {
+    credential = { kind: 'token', token: s.UPSTREAM_TOKEN };
+  } else if (s.UPSTREAM_EMAIL !== undefined && s.UPSTREAM_PASSWORD !== undefined) {
+    credential = { kind: 'login', email: s.UPSTREAM_EMAIL, password: s.UPSTREAM_PASSWORD };
+  } else if (s.UPSTREAM_EMAIL !== undefined) {
+    issues.push({ setting: 'UPSTREAM_PASSWORD', message: 'is required with UPSTREAM_EMAIL' });
+  } else if (s.UPSTREAM_PASSWORD !== undefined) {
+    issues.push({ setting: 'UPSTREAM_EMAIL', message: 'is required with UPSTREAM_PASSWORD' });
+  } else {
+    issues.push({
+      setting: 'UPSTREAM_TOKEN',
+      message: 'or UPSTREAM_EMAIL + UPSTREAM_PASSWORD is required (the upstream credential)',
+    });
+  }
+
+  if (s.BUTTONS === undefined) {
+    issues.push({ setting: 'BUTTONS', message: 'is required: the JSON catalog of buttons sold' });
+  }
+  if (s.WEBHOOK_FORWARD_URL !== undefined && s.WEBHOOK_SECRET === undefined) {
+    issues.push({ setting: 'WEBHOOK_SECRET', message: 'is required with WEBHOOK_FORWARD_URL' });
+  }
+  if (s.WEBHOOK_PREVIOUS_SECRET !== undefined && s.WEBHOOK_SECRET === undefined) {
+    issues.push({ setting: 'WEBHOOK_SECRET', message: 'is required with WEBHOOK_PREVIOUS_SECRET' });
+  }
+
+  const redirectOrigins = s.ALLOWED_REDIRECT_ORIGINS ?? s.ALLOWED_ORIGINS;
+  for (const name of ['DEFAULT_RETURN_URL', 'DEFAULT_CANCEL_URL'] as const) {
+    const url = s[name];
+    if (url !== undefined && !redirectOrigins.includes(safeUrl(url)?.origin ?? '')) {
+      issues.push({ setting: name, message: 'must be on one of ALLOWED_REDIRECT_ORIGINS' });
+    }
+  }
+
+  if (issues.length > 0 || credential === undefined || s.BUTTONS === undefined) {
+    throw new ConfigError(issues);
+  }
+
+  return {
+    upstream: {
+      apiUrl: s.UPSTREAM_API_URL.replace(/\/+$/, ''),
+      portalUrl: s.PORTAL_URL,
+      credential,
+      timeoutMs: s.UPSTREAM_TIMEOUT_MS,
+      retries: s.UPSTREAM_RETRIES,
+    },
+    publicUrl: s.PUBLIC_URL.replace(/\/+$/, ''),
+    allowedOrigins: s.ALLOWED_ORIGINS,
+    allowedRedirectOrigins: redirectOrigins,
+    buttons: s.BUTTONS,
+    receipt: { secret: s.RECEIPT_SECRET, ttlSeconds: s.RECEIPT_TTL_SECONDS },
+    webhook: {
+      forwardUrl: s.WEBHOOK_FORWARD_URL,
+      secrets: [s.WEBHOOK_SECRET, s.WEBHOOK_PREVIOUS_SECRET].filter(
+        (secret): secret is string => secret !== undefined,
+      ),
+      timeoutMs: s.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
+    },
+    rateLimit: s.RATE_LIMIT,
+    redisUrl: s.REDIS_URL,
+    orderRefPrefix: s.ORDER_REF_PREFIX,
+    port: s.BFF_PORT ?? s.PORT ?? CONFIG_DEFAULTS.BFF_PORT,
+    host: s.HOST,
+    defaultReturnUrl: s.DEFAULT_RETURN_URL,
+    defaultCancelUrl: s.DEFAULT_CANCEL_URL,
+    trustProxyHops: s.TRUST_PROXY,
+    shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** The file's settings: its top-level keys, with `"buttons"` accepted for `BUTTONS`. */
+function readFile(file: string | Record<string, unknown> | undefined): Source {
+  if (file === undefined) return {};
+  let content: unknown = file;
+  if (typeof file === 'string') {
+    try {
+      content = JSON.parse(file) as unknown;
+    } catch {
+      throw new ConfigError([{ setting: 'BFF_CONFIG', message: 'is not a valid JSON file' }]);
+    }
+  }
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    throw new ConfigError([{ setting: 'BFF_CONFIG', message: 'must hold a JSON object' }]);
+  }
+  const { buttons, ...rest } = content as Record<string, unknown>;
+  const unknownKeys = Object.keys(rest).filter((key) => !SETTING_NAMES.includes(key));
+  if (unknownKeys.length > 0) {
+    throw new ConfigError(
+      unknownKeys.map((key) => ({
+        setting: `BFF_CONFIG.${key}`,
+        message: 'is not a known setting',
+      })),
+    );
+  }
+  return buttons === undefined ? rest : { BUTTONS: buttons, ...rest };
+}
+
+function safeUrl(value: string): URL | undefined {
+  return URL.canParse(value) ? new URL(value) : undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  const url = safeUrl(value);
+  return (
+    url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== ''
+  );
+}
+
+/** `https://shop.example` for an origin-only URL; `undefined` when a path or query is present. */
+function toOrigin(value: string): string | undefined {
+  const url = safeUrl(value.trim());
+  if (url === undefined || !isHttpUrl(url.href)) return undefined;
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    return undefined;
+  }
+  return url.origin;
+}
+
+function isWebhookSecret(value: string): boolean {
+  if (!value.startsWith('whsec_')) return false;
+  const body = value.slice(6);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) return false;
+  const bytes = (body.length / 4) * 3 - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0);
+  return bytes >= 24 && bytes <= 64;
+}

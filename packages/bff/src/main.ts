@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from './config/config-error.js';
+import { type BffConfig, loadConfig } from './config/load-config.js';
+import { startBff } from './node.js';
+
+/** The BFF as a process: configured from the environment (+ `BFF_CONFIG`), stopped by signals. */
+async function main(): Promise<void> {
+  let config: BffConfig;
+  try {
+    const file = process.env.BFF_CONFIG;
+    let content: string | undefined;
+    if (file !== undefined && file !== '') {
+      try {
+        content = readFileSync(file, 'utf8');
+      } catch {
+        throw new ConfigError([
+          { setting: 'BFF_CONFIG', message: 'names a file that cannot be read' },
+        ]);
+      }
+    }
+    config = loadConfig(process.env, content);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`bff: ${err.message}`);
+      console.error('bff: see packages/bff/README.md#configuration');
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  let running: Awaited<ReturnType<typeof startBff>>;
+  try {
+    running = await startBff({ config });
+  } catch (err) {
+    console.error(
+      `bff: cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    process.exit(1);
+  }
+  console.log(`buy-button BFF listening on ${running.url}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`bff: ${signal}, finishing in-flight requests`);
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(
+          `bff: error while stopping: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`bff: failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

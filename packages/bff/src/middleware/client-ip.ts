@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+
+export interface ClientIpOptions {
+  /**
+   * Proxies in front of the BFF that append to `X-Forwarded-For` (`TRUST_PROXY`). 0: the header
+   * is ignored, as anyone can send it.
+   */
+  trustProxyHops: number;
+  /** The socket's peer address, from the runtime (the Node entry passes one). */
+  fromConnection?: ((c: Context) => string | undefined) | undefined;
+}
+
+/**
+ * Builds the client-IP reader the rate limit keys on. Behind N trusted proxies the client is the
+ * N-th address from the right of `X-Forwarded-For`: entries further left were written by the
+ * client itself and prove nothing.
+ */
+export function clientIpResolver({ trustProxyHops, fromConnection }: ClientIpOptions) {
+  return function clientIp(c: Context): string {
+    if (trustProxyHops > 0) {
+      const forwarded = c.req.header('x-forwarded-for');
+      if (forwarded !== undefined) {
+        const hops = forwarded
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean);
+        const ip = hops[hops.length - trustProxyHops] ?? hops[0];
+        if (ip !== undefined) return ip;
+      }
+    }
+    return fromConnection?.(c) ?? 'unknown';
+  };
+}

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createAdaptorServer } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type BffApp, type BffDeps, createApp } from './app.js';
+import type { BffConfig } from './config/load-config.js';
+import type { ScriptBundle } from './routes/script-routes.js';
+
+export interface StartBffOptions {
+  config: BffConfig;
+  /** TCP port; 0 picks a free one (read it from `url`). Default `config.port`. */
+  port?: number;
+  /** Interface to bind. Default `config.host`. */
+  host?: string;
+  deps?: BffDeps;
+}
+
+export interface RunningBff {
+  /** Where it listens, e.g. `http://127.0.0.1:8787` (the real port when 0 was asked). */
+  url: string;
+  app: BffApp;
+  /**
+   * Stops accepting connections, lets in-flight requests and background work finish (up to
+   * `SHUTDOWN_TIMEOUT_MS`), then drops what is left and releases the store.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the BFF on Node with `@hono/node-server`: the socket peer address feeds the rate limit,
+ * and `/buy-button.js` is read from the element package's build (`@buy-button/element/buy-button.js`).
+ */
+export async function startBff(options: StartBffOptions): Promise<RunningBff> {
+  const { config } = options;
+  const port = options.port ?? config.port;
+  const host = options.host ?? config.host;
+  const app = createApp(config, {
+    clientIp: (c) => getConnInfo(c).remote.address,
+    scriptBundle: loadElementBundle,
+    ...options.deps,
+  });
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port: actualPort } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    const deadline = new Promise<'timeout'>((resolve) => {
+      setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref();
+    });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections with no request in flight would hold `close` open: drop them now.
+    server.closeIdleConnections();
+    if ((await Promise.race([closed, deadline])) === 'timeout') server.closeAllConnections();
+    await closed;
+    await Promise.race([app.whenIdle(), deadline]);
+    await app.store.close();
+  };
+  return {
+    url,
+    app,
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
+
+/** Reads the element's script-tag bundle; `undefined` until it is built (retried per request). */
+async function loadElementBundle(): Promise<ScriptBundle | undefined> {
+  try {
+    const path = fileURLToPath(import.meta.resolve('@buy-button/element/buy-button.js'));
+    return { body: await readFile(path, 'utf8') };
+  } catch {
+    return undefined;
+  }
+}

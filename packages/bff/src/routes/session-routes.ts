@@ -1,0 +1,136 @@
+import type { CreateSessionRequest } from '@buy-button/element/wire';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
+import type { z } from 'zod';
+import type { BffEnv } from '../app-env.js';
+import type { CheckoutService } from '../checkout/checkout-service.js';
+import { IdempotencyGuard, requestFingerprint } from '../checkout/idempotency.js';
+import { type FieldProblem, ProblemError } from '../problems/problem-error.js';
+import { wantsHtml } from '../problems/problem-response.js';
+import { createSessionBody, sessionIdParam } from './api-schemas.js';
+
+export interface SessionRoutesOptions {
+  checkout: CheckoutService;
+  idempotency: IdempotencyGuard;
+  /** Run before creating (origin check, rate limit), in order. */
+  createGuards: MiddlewareHandler<BffEnv>[];
+  /** Run before cancel (origin check). */
+  cancelGuards: MiddlewareHandler<BffEnv>[];
+}
+
+const JSON_CONTENT = /^application\/(?:[\w.+-]*\+)?json\b/i;
+const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i;
+
+/** `POST /sessions`, `GET /sessions/:id`, `DELETE /sessions/:id`. */
+export function sessionRoutes({
+  checkout,
+  idempotency,
+  createGuards,
+  cancelGuards,
+}: SessionRoutesOptions) {
+  const app = new Hono<BffEnv>();
+  // Answers hold receipts: no cache anywhere may keep them.
+  app.use('/sessions/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use('/sessions', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.post('/sessions', every(...createGuards), async (c) => {
+    const key = IdempotencyGuard.parseKey(c.req.header('idempotency-key'));
+    const request = await readCreateRequest(c);
+    const origin = c.get('requestOrigin');
+    const create = () => checkout.createCheckoutSession(request, origin);
+    const created =
+      key === undefined
+        ? await create()
+        : await idempotency.run(
+            key,
+            await requestFingerprint([
+              origin ?? null,
+              request.button,
+              request.price ?? null,
+              request.currency ?? null,
+              request.buttonName ?? null,
+              request.returnUrl ?? null,
+              request.cancelUrl ?? null,
+              request.locale ?? null,
+            ]),
+            create,
+          );
+    if (wantsHtml(c)) return c.redirect(created.redirectUrl, 303);
+    return c.json(created, 201);
+  });
+
+  app.get('/sessions/:id', async (c) => {
+    const orderRef = await checkout.authorize(bearer(c));
+    return c.json(await checkout.readStatus(sessionId(c), orderRef), 200);
+  });
+
+  app.delete('/sessions/:id', every(...cancelGuards), async (c) => {
+    const orderRef = await checkout.authorize(bearer(c));
+    return c.json(await checkout.cancel(sessionId(c), orderRef), 200);
+  });
+
+  return app;
+}
+
+/** The body as JSON or as a form; any other media type is a 415. */
+async function readCreateRequest(c: Context): Promise<CreateSessionRequest> {
+  const contentType = c.req.header('content-type') ?? '';
+  let raw: unknown;
+  if (JSON_CONTENT.test(contentType)) {
+    const text = await c.req.text();
+    try {
+      raw = JSON.parse(text) as unknown;
+    } catch (cause) {
+      throw new ProblemError('malformedBody', { detail: 'The body is not valid JSON.', cause });
+    }
+  } else if (wantsHtml(c)) {
+    const form = await c.req.parseBody();
+    const fields: Record<string, unknown> = {};
+    // Forms send every field, empty or not: an empty field means "not given".
+    for (const [name, value] of Object.entries(form)) {
+      if (typeof value !== 'string') {
+        throw new ProblemError('invalidRequest', {
+          errors: [{ field: name, message: 'must be text' }],
+        });
+      }
+      if (value !== '') fields[name] = value;
+    }
+    raw = fields;
+  } else {
+    throw new ProblemError('unsupportedMediaType', {
+      detail: 'Send application/json or application/x-www-form-urlencoded.',
+    });
+  }
+  const parsed = createSessionBody.safeParse(raw);
+  if (!parsed.success) {
+    throw new ProblemError('invalidRequest', { errors: fieldProblems(parsed.error.issues) });
+  }
+  return parsed.data;
+}
+
+function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
+  return issues.map((issue) => ({
+    field: issue.path.length === 0 ? 'body' : issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+function bearer(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  if (header === undefined) return undefined;
+  const match = BEARER.exec(header);
+  // A malformed header is a bad receipt, not a missing one.
+  return match?.[1] ?? '';
+}
+
+function sessionId(c: Context): string {
+  const id = sessionIdParam.safeParse(c.req.param('id'));
+  if (!id.success) throw new ProblemError('sessionNotFound');
+  return id.data;
+}

@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import type { BffEnv } from '../app-env.js';
+import { ProblemError } from '../problems/problem-error.js';
+import type { BackgroundTasks } from '../runtime/background-tasks.js';
+import type { PaymentWebhookHandler } from '../webhooks/payment-webhook.js';
+import { webhookBody } from './api-schemas.js';
+
+export interface WebhookRoutesOptions {
+  handler: PaymentWebhookHandler;
+  background: BackgroundTasks;
+}
+
+/**
+ * `POST /webhooks/payment`: answers 202 at once and re-reads the order in the background, so a
+ * slow upstream read never makes the upstream's callback time out and retry. The same code
+ * arriving again while it is being handled is not read twice.
+ */
+export function webhookRoutes({ handler, background }: WebhookRoutesOptions) {
+  const handling = new Set<string>();
+  return new Hono<BffEnv>().post('/webhooks/payment', async (c) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text()) as unknown;
+    } catch (cause) {
+      throw new ProblemError('invalidWebhook', { detail: 'The body is not JSON.', cause });
+    }
+    const parsed = webhookBody.safeParse(body);
+    if (!parsed.success) throw new ProblemError('invalidWebhook');
+    const { code } = parsed.data;
+    if (!handling.has(code)) {
+      handling.add(code);
+      background.add(handler.handle(code).finally(() => handling.delete(code)));
+    }
+    return c.json({ status: 'accepted' }, 202);
+  });
+}

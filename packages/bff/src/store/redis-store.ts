@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto';
+import { Redis, type RedisStatus } from 'ioredis';
+import type { SharedStore } from './shared-store.js';
+
+export interface RedisStoreOptions {
+  /**
+   * Prepended to every key, so several merchants (or environments) can share one Redis without
+   * seeing each other's idempotency records, counters or tokens. Default `bb:`.
+   */
+  keyPrefix?: string;
+  /** How long to wait for a TCP connection and the handshake, in ms. Default 1000. */
+  connectTimeoutMs?: number;
+  /** How long one command may wait for its reply before it fails, in ms. Default 1000. */
+  commandTimeoutMs?: number;
+  /** Longest pause between reconnection attempts while Redis is away, in ms. Default 1000. */
+  maxReconnectDelayMs?: number;
+  /**
+   * Told about connection errors (refused, reset, timed out). They repeat on every reconnection
+   * attempt while Redis is away, so log them at a level that can take it. Default: ignored.
+   */
+  onError?: (error: Error) => void;
+}
+
+/** `SharedStore` backed by Redis, plus a liveness probe for `/readyz`. */
+export interface RedisStore extends SharedStore {
+  /** Resolves when Redis answers a PING; rejects with `StoreUnavailableError` otherwise. */
+  ping(): Promise<void>;
+}
+
+export const STORE_UNAVAILABLE = 'STORE_UNAVAILABLE';
+
+/**
+ * The shared store cannot be reached (down, refusing connections, too slow, or closed). The
+ * original client error is the `cause`. Callers map it to a 503 problem, or fall back where that
+ * is safe; they never wait longer than the store's timeouts for it.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = STORE_UNAVAILABLE;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+const DEFAULTS = {
+  keyPrefix: 'bb:',
+  connectTimeoutMs: 1000,
+  commandTimeoutMs: 1000,
+  maxReconnectDelayMs: 1000,
+} as const satisfies Omit<Required<RedisStoreOptions>, 'onError'>;
+
+/**
+ * One fixed-window counter hit, atomically: the first hit of a window sets its expiry, later
+ * hits only count. A key found without an expiry (written by something else) gets one, so a
+ * counter can never block a client forever. Returns `{count, millisecondsLeft}`.
+ */
+const INCREMENT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return { count, ttl }
+`;
+const INCREMENT_SHA = createHash('sha1').update(INCREMENT_SCRIPT).digest('hex');
+
+/** Statuses in which a connection attempt is under way and worth waiting for, briefly. */
+const CONNECTING: ReadonlySet<RedisStatus> = new Set(['connecting', 'connect']);
+
+/**
+ * Opens a `SharedStore` on the Redis at `url` (`redis://[user:password@]host:port[/db]`, or
+ * `rediss://` for TLS). Nothing connects until the first operation.
+ *
+ * Built to fail fast rather than queue: while Redis is away every operation rejects with
+ * `StoreUnavailableError` within `connectTimeoutMs` + `commandTimeoutMs` at worst, and at once
+ * when Redis is known to be down. The client keeps reconnecting in the background, so service
+ * resumes by itself when Redis is back.
+ *
+ * ```ts
+ * const store = createRedisStore(process.env.REDIS_URL, { keyPrefix: 'shop-a:' });
+ * if (await store.setIfAbsent('idem:abc', 'pending', 86_400_000)) {
+ *   // first request with this key
+ * }
+ * ```
+ */
+export function createRedisStore(url: string, options: RedisStoreOptions = {}): RedisStore {
+  const settings = { ...DEFAULTS, ...withoutUndefined(options) };
+  const redis = new Redis(url, {
+    keyPrefix: settings.keyPrefix,
+    lazyConnect: true,
+    connectTimeout: settings.connectTimeoutMs,
+    commandTimeout: settings.commandTimeoutMs,
+    // A command is never held back for a later connection: a checkout waiting on a dead Redis
+    // would hang the shopper, so it fails now and the caller answers 503.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (attempt) => Math.min(attempt * 100, settings.maxReconnectDelayMs),
+  });
+  let lastError: Error | undefined;
+  // Without a listener ioredis prints every connection error to the console.
+  redis.on('error', (error: Error) => {
+    lastError = error;
+    options.onError?.(error);
+  });
+  let closed = false;
+
+  async function connected(): Promise<Redis> {
+    if (closed) throw new StoreUnavailableError('The shared store is closed');
+    if (redis.status === 'ready') return redis;
+    if (redis.status === 'wait') redis.connect().catch(() => {});
+    if (CONNECTING.has(redis.status) && (await readyWithin(redis, settings.connectTimeoutMs))) {
+      return redis;
+    }
+    throw new StoreUnavailableError(`The shared store is unreachable (${redis.status})`, {
+      cause: lastError,
+    });
+  }
+
+  async function run<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
+    const client = await connected();
+    try {
+      return await operation(client);
+    } catch (error) {
+      throw asStoreError(error);
+    }
+  }
+
+  return {
+    setIfAbsent: (key, value, ttlMs) =>
+      run(async (client) => (await client.set(key, value, 'PX', wholeMs(ttlMs), 'NX')) === 'OK'),
+
+    get: (key) => run(async (client) => (await client.get(key)) ?? undefined),
+
+    set: (key, value, ttlMs) =>
+      run(async (client) => {
+        await client.set(key, value, 'PX', wholeMs(ttlMs));
+      }),
+
+    delete: (key) =>
+      run(async (client) => {
+        await client.del(key);
+      }),
+
+    increment: (key, windowMs) =>
+      run(async (client) => {
+        const reply = await evalIncrement(client, key, wholeMs(windowMs));
+        return { count: reply[0], resetInMs: reply[1] };
+      }),
+
+    ping: () =>
+      run(async (client) => {
+        await client.ping();
+      }),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (redis.status === 'ready') {
+        // QUIT lets replies in flight arrive; a dead connection is simply dropped.
+        await redis.quit().catch(() => redis.disconnect());
+      } else {
+        redis.disconnect();
+      }
+    },
+  };
+}
+
+/** Runs the counter script by its hash, loading it once per Redis (and again after a restart). */
+async function evalIncrement(
+  client: Redis,
+  key: string,
+  windowMs: number,
+): Promise<[number, number]> {
+  let reply: unknown;
+  try {
+    reply = await client.evalsha(INCREMENT_SHA, 1, key, windowMs);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    reply = await client.eval(INCREMENT_SCRIPT, 1, key, windowMs);
+  }
+  if (
+    !Array.isArray(reply) ||
+    reply.length !== 2 ||
+    typeof reply[0] !== 'number' ||
+    typeof reply[1] !== 'number'
+  ) {
+    throw new Error(`Unexpected reply to the counter script: ${JSON.stringify(reply)}`);
+  }
+  return [reply[0], reply[1]];
+}
+
+/** Resolves `true` on `ready`, `false` when the attempt ends otherwise or takes too long. */
+function readyWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('close', onClose);
+      resolve(ready);
+    };
+    const onReady = () => settle(true);
+    const onClose = () => settle(false);
+    const timer = setTimeout(() => settle(false), timeoutMs);
+    redis.once('ready', onReady);
+    redis.once('close', onClose);
+  });
+}
+
+/**
+ * Connection trouble (timeouts, resets, a closed client) becomes `StoreUnavailableError`. A reply
+ * error from Redis itself (`ReplyError`: wrong type, script error) is a bug, not an outage, and
+ * stays as it is so it is not hidden behind a 503 that suggests retrying.
+ */
+function asStoreError(error: unknown): Error {
+  if (error instanceof StoreUnavailableError) return error;
+  if (error instanceof Error && error.name === 'ReplyError') return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreUnavailableError(`The shared store did not answer: ${reason}`, { cause: error });
+}
+
+/** Redis expiries are whole milliseconds and at least 1 (0 or less is an error for `PX`). */
+function wholeMs(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
+}

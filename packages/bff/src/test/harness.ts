@@ -1,0 +1,136 @@
+import { createSandbox, FIXTURES, type SandboxOptions } from '@buy-button/sandbox';
+import { Webhook } from 'standardwebhooks';
+import { type BffDeps, createApp } from '../app.js';
+import { loadConfig } from '../config/load-config.js';
+import type { LogEntry } from '../runtime/logger.js';
+import { MemoryStore } from '../store/memory-store.js';
+
+export const SANDBOX_URL = 'http://sandbox.test';
+export const BFF_URL = 'http://bff.test';
+export const SHOP = 'https://shop.test';
+export const MERCHANT_HOOK = 'https://shop.test/webhooks/lyzi';
+export const WEBHOOK_SECRET = `whsec_${btoa('0123456789abcdef0123456789abcdef')}`;
+export const RECEIPT_SECRET = 'r'.repeat(40);
+export const START = Date.parse('2026-11-23T12:00:00Z');
+
+const service = FIXTURES.accounts.service;
+
+/** Settings of a BFF wired to the in-process sandbox and a fake shop. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    UPSTREAM_API_URL: `${SANDBOX_URL}/api`,
+    PORTAL_URL: `${SANDBOX_URL}/pay`,
+    UPSTREAM_EMAIL: service.email,
+    UPSTREAM_PASSWORD: service.password,
+    PUBLIC_URL: BFF_URL,
+    ALLOWED_ORIGINS: SHOP,
+    BUTTONS: JSON.stringify({
+      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
+      btn_donation: { name: 'Donation', currency: 'EUR', min: '1.00', max: '500.00' },
+    }),
+    RECEIPT_SECRET,
+    WEBHOOK_FORWARD_URL: MERCHANT_HOOK,
+    WEBHOOK_SECRET,
+    ORDER_REF_PREFIX: 'test-',
+    RATE_LIMIT: '0',
+    ...overrides,
+  };
+}
+
+export interface ReceivedWebhook {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  sandbox?: SandboxOptions;
+  deps?: BffDeps;
+  /** What the fake shop answers to webhooks. Default 204. */
+  merchantStatus?: () => number;
+}
+
+/**
+ * A BFF and a real sandbox talking to each other in-process, on one frozen clock, with a fake
+ * shop receiving the BFF's webhooks. No socket, no timer: retries wait for nothing.
+ */
+export function createHarness(options: HarnessOptions = {}) {
+  const clock = { now: START };
+  const now = () => clock.now;
+  const logs: LogEntry[] = [];
+  const received: ReceivedWebhook[] = [];
+  const calls: { method: string; url: string }[] = [];
+
+  const merchant = async (request: Request): Promise<Response> => {
+    received.push({
+      headers: Object.fromEntries(request.headers),
+      body: await request.text(),
+    });
+    return new Response(null, { status: options.merchantStatus?.() ?? 204 });
+  };
+
+  const sandbox = createSandbox({
+    now,
+    publicUrl: SANDBOX_URL,
+    schedule: (task) => {
+      queueMicrotask(task);
+      return () => {};
+    },
+    fetch: (input, init) => bff.fetch(new Request(input, init)),
+    ...options.sandbox,
+  });
+
+  const route: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    calls.push({ method: request.method, url: request.url });
+    const { origin } = new URL(request.url);
+    if (origin === SANDBOX_URL) return sandbox.app.fetch(request);
+    if (origin === SHOP) return merchant(request);
+    throw new TypeError(`fetch failed: no route to ${origin}`);
+  };
+
+  const store = new MemoryStore({ now });
+  const config = loadConfig(testEnv(options.env));
+  const bff = createApp(config, {
+    fetch: route,
+    now,
+    store,
+    sleep: async () => {},
+    log: (entry) => logs.push(entry),
+    ...options.deps,
+  });
+
+  /** Waits until webhooks in both directions have been handled. */
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 5; i += 1) {
+      await sandbox.whenIdle();
+      await bff.whenIdle();
+    }
+  };
+
+  return { bff, sandbox, config, clock, logs, received, calls, store, settle };
+}
+
+export type Harness = ReturnType<typeof createHarness>;
+
+/** `POST /sessions` as the shop's page would send it. */
+export function checkout(
+  harness: Harness,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
+  return harness.bff.request('/sessions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: SHOP, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Verifies a forwarded webhook as a merchant would, returning its event. */
+export function verifyWebhook(hook: ReceivedWebhook, secret = WEBHOOK_SECRET): unknown {
+  return new Webhook(secret).verify(hook.body, {
+    'webhook-id': hook.headers['webhook-id'] ?? '',
+    'webhook-timestamp': hook.headers['webhook-timestamp'] ?? '',
+    'webhook-signature': hook.headers['webhook-signature'] ?? '',
+  });
+}

@@ -1,0 +1,66 @@
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { RECEIPT_ERROR_CODE, ReceiptError, ReceiptSigner } from './receipt-signer.js';
+
+const SECRET = 's'.repeat(32);
+const ORDER_REF = 'shop-01JDB4Z7K3QW8M2V6XH0T9RCNE';
+
+async function failure(run: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await run();
+    return undefined;
+  } catch (err) {
+    if (err instanceof ReceiptError) return err.code;
+    throw err;
+  }
+}
+
+describe('ReceiptSigner', () => {
+  it('signs a compact receipt bound to the orderRef', async () => {
+    const signer = new ReceiptSigner({
+      secret: SECRET,
+      ttlSeconds: 3600,
+      now: () => 1_800_000_000_000,
+    });
+    const receipt = await signer.sign(ORDER_REF);
+    expect(decodeProtectedHeader(receipt)).toEqual({ alg: 'HS256' });
+    expect(decodeJwt(receipt)).toEqual({ sub: ORDER_REF, exp: 1_800_003_600 });
+    expect(receipt.length).toBeLessThan(160);
+    expect(await signer.verify(receipt)).toEqual({ orderRef: ORDER_REF });
+  });
+
+  it('refuses an expired receipt', async () => {
+    let now = 1_800_000_000_000;
+    const signer = new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now: () => now });
+    const receipt = await signer.sign(ORDER_REF);
+    now += 61_000;
+    expect(await failure(() => signer.verify(receipt))).toBe(RECEIPT_ERROR_CODE.expired);
+  });
+
+  it.each([
+    [
+      'another secret',
+      async () =>
+        new ReceiptSigner({ secret: 'x'.repeat(32), ttlSeconds: 60, now: Date.now }).sign(
+          ORDER_REF,
+        ),
+    ],
+    [
+      'alg none',
+      async () => `${btoa('{"alg":"none"}')}.${btoa(`{"sub":"${ORDER_REF}","exp":9999999999}`)}.`,
+    ],
+    [
+      'no exp',
+      async () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject(ORDER_REF)
+          .sign(new TextEncoder().encode(SECRET)),
+    ],
+    ['garbage', async () => 'not.a.jwt'],
+    ['empty', async () => ''],
+  ])('refuses a receipt made with %s', async (_name, make) => {
+    const signer = new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now: Date.now });
+    expect(await failure(async () => signer.verify(await make()))).toBe(RECEIPT_ERROR_CODE.invalid);
+  });
+});

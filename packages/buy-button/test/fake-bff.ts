@@ -1,0 +1,165 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestProject } from 'vitest/node';
+import type { SessionCreated, SessionStatus } from '../src/wire.js';
+
+/**
+ * A small HTTP server that answers like the BFF's `POST /sessions` (CORS included), with the
+ * answer chosen by the endpoint path, so each test drives the element against a real socket:
+ *
+ *   <url>/<test-id>/<mode>/sessions
+ *
+ * modes: `ok` (201), `hold` (201 once the test posts `<url>/<test-id>/release`),
+ * `problem-<status>` (RFC 9457 problem), `drop-once` (socket closed on the first request, then
+ * 201), `drop` (socket always closed), `hang` (never answers), `garbage` (201 that is no session).
+ * `GET <url>/<test-id>/log` lists the POSTs it received; `GET <url>/<test-id>/<mode>/sessions/:id`
+ * answers the shopper-safe status to a request that carries that session's receipt.
+ */
+export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }> {
+  const logs = new Map<string, Array<{ idempotencyKey: string | null; body: unknown }>>();
+  const held = new Map<string, Array<() => void>>();
+  const sessionsByKey = new Map<string, SessionCreated>();
+  const hanging = new Set<ServerResponse>();
+  let sequence = 0;
+
+  const server = createServer(async (req, res) => {
+    // A fresh connection per request: a request on a reused connection that the server closes
+    // is retried by Chromium itself, which would hide the element's own retry.
+    res.setHeader('connection', 'close');
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-headers', 'content-type, idempotency-key, authorization');
+    res.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
+    if (req.method === 'OPTIONS') return send(res, 204);
+
+    const [testId = '', mode = '', resource = '', sessionId] = (req.url ?? '/')
+      .split('?')[0]
+      ?.split('/')
+      .slice(1) ?? [''];
+    if (req.method === 'GET' && mode === 'log') return send(res, 200, logs.get(testId) ?? []);
+    if (req.method === 'POST' && mode === 'release') {
+      for (const release of held.get(testId)?.splice(0) ?? []) release();
+      return send(res, 204);
+    }
+    if (resource !== 'sessions') return send(res, 404, problem(404, 'Not Found'));
+
+    if (req.method === 'GET' && sessionId) {
+      const session = [...sessionsByKey.values()].find((s) => s.sessionId === sessionId);
+      if (!session) return send(res, 404, problem(404, 'Not Found'));
+      if (req.headers.authorization !== `Bearer ${session.receipt}`) {
+        return send(res, 401, problem(401, 'Unauthorized'));
+      }
+      const status: SessionStatus = {
+        sessionId,
+        orderRef: session.orderRef,
+        status: 'pending',
+        amount: '4.50',
+        currency: 'EUR',
+      };
+      return send(res, 200, status);
+    }
+    if (req.method !== 'POST') return send(res, 405, problem(405, 'Method Not Allowed'));
+
+    const body = await readJson(req);
+    const idempotencyKey = header(req, 'idempotency-key');
+    const log = logs.get(testId) ?? [];
+    logs.set(testId, log);
+    log.push({ idempotencyKey, body });
+
+    const created = (): SessionCreated => {
+      const key = `${testId}:${idempotencyKey ?? ++sequence}`;
+      let session = sessionsByKey.get(key);
+      if (!session) {
+        const n = ++sequence;
+        session = {
+          sessionId: `ses_${n}`,
+          orderRef: `ord_${testId}_${n}`,
+          conversionCode: `code_${n}`,
+          redirectUrl: `https://portal.test/pay?code=code_${n}`,
+          receipt: `rcpt_${n}`,
+        };
+        sessionsByKey.set(key, session);
+      }
+      return session;
+    };
+
+    if (mode === 'ok') return send(res, 201, created());
+    if (mode === 'garbage') return send(res, 201, { hello: 'world' });
+    if (mode === 'hold') {
+      const queue = held.get(testId) ?? [];
+      held.set(testId, queue);
+      queue.push(() => send(res, 201, created()));
+      return;
+    }
+    if (mode === 'hang') {
+      hanging.add(res);
+      return;
+    }
+    if (mode === 'drop' || (mode === 'drop-once' && log.length === 1)) {
+      req.socket.destroy();
+      return;
+    }
+    if (mode === 'drop-once') return send(res, 201, created());
+    const status = Number(/^problem-(\d{3})$/.exec(mode)?.[1]);
+    if (status) {
+      if (status === 429) res.setHeader('retry-after', '60');
+      return send(res, status, problem(status, 'Refused', 'server-side detail, not for shoppers'));
+    }
+    return send(res, 404, problem(404, 'Not Found'));
+  });
+
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const res of hanging) res.destroy();
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+function problem(status: number, title: string, detail?: string) {
+  return { type: 'about:blank', title, status, ...(detail ? { detail } : {}) };
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const type = status >= 400 ? 'application/problem+json' : 'application/json';
+  res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : null;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Vitest global setup: one fake BFF for the whole run, its URL given to the tests. */
+export default async function setup(project: TestProject) {
+  const bff = await startFakeBff();
+  project.provide('fakeBffUrl', bff.url);
+  return () => bff.close();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    fakeBffUrl: string;
+  }
+}

@@ -1,4 +1,4 @@
-import type { SessionCreated } from '@buy-button/element/wire';
+import type { CreateSessionRequest, SessionCreated } from '@buy-button/element/wire';
 import { ProblemError } from '../problems/problem-error.js';
 import type { SharedStore } from '../store/shared-store.js';
 
@@ -99,4 +99,24 @@ export async function requestFingerprint(parts: unknown): Promise<string> {
   let hex = '';
   for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
   return hex;
+}
+
+/**
+ * The fingerprint of a checkout request: every field that shapes the answer, and the page origin
+ * relative URLs resolve against.
+ */
+export function checkoutFingerprint(
+  request: CreateSessionRequest,
+  origin: string | undefined,
+): Promise<string> {
+  return requestFingerprint([
+    origin ?? null,
+    request.button,
+    request.price ?? null,
+    request.currency ?? null,
+    request.buttonName ?? null,
+    request.returnUrl ?? null,
+    request.cancelUrl ?? null,
+    request.locale ?? null,
+  ]);
 }

@@ -4,7 +4,7 @@ import { every } from 'hono/combine';
 import type { z } from 'zod';
 import type { BffEnv } from '../app-env.js';
 import type { CheckoutService } from '../checkout/checkout-service.js';
-import { IdempotencyGuard, requestFingerprint } from '../checkout/idempotency.js';
+import { checkoutFingerprint, IdempotencyGuard } from '../checkout/idempotency.js';
 import { type FieldProblem, ProblemError } from '../problems/problem-error.js';
 import { wantsHtml } from '../problems/problem-response.js';
 import { createSessionBody, sessionIdParam } from './api-schemas.js';
@@ -47,20 +47,7 @@ export function sessionRoutes({
     const created =
       key === undefined
         ? await create()
-        : await idempotency.run(
-            key,
-            await requestFingerprint([
-              origin ?? null,
-              request.button,
-              request.price ?? null,
-              request.currency ?? null,
-              request.buttonName ?? null,
-              request.returnUrl ?? null,
-              request.cancelUrl ?? null,
-              request.locale ?? null,
-            ]),
-            create,
-          );
+        : await idempotency.run(key, await checkoutFingerprint(request, origin), create);
     if (wantsHtml(c)) return c.redirect(created.redirectUrl, 303);
     return c.json(created, 201);
   });

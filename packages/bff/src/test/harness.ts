@@ -11,7 +11,8 @@ export const SHOP = 'https://shop.test';
 export const MERCHANT_HOOK = 'https://shop.test/webhooks/lyzi';
 export const WEBHOOK_SECRET = `whsec_${btoa('0123456789abcdef0123456789abcdef')}`;
 export const RECEIPT_SECRET = 'r'.repeat(40);
-export const START = Date.parse('2026-11-23T12:00:00Z');
+/** Near real time: merchants' Standard Webhooks verification checks timestamps on the real clock. */
+export const START = Math.floor(Date.now() / 1000) * 1000;
 
 const service = FIXTURES.accounts.service;
 

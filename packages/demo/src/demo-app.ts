@@ -68,8 +68,10 @@ export function createDemoApp(options: DemoOptions) {
     await next();
     c.header('Content-Security-Policy', csp);
     c.header('X-Content-Type-Options', 'nosniff');
-    // Return and cancel URLs carry the shopper's receipt: never leak it to other sites.
-    c.header('Referrer-Policy', 'no-referrer');
+    // Shop pages send their origin (the BFF checks it on form posts); return and cancel URLs
+    // carry the shopper's receipt, so those pages send no referrer at all.
+    const carriesReceipt = c.req.path === '/return' || c.req.path === '/cancel';
+    c.header('Referrer-Policy', carriesReceipt ? 'no-referrer' : 'strict-origin-when-cross-origin');
   });
 
   app.get('/', (c) => c.html(pages.index));

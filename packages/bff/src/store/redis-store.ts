@@ -109,13 +109,18 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
     options.onError?.(error);
   });
   let closed = false;
+  // Operations arriving during one connection attempt share one wait instead of a listener each.
+  let attempt: Promise<boolean> | undefined;
 
   async function connected(): Promise<Redis> {
     if (closed) throw new StoreUnavailableError('The shared store is closed');
     if (redis.status === 'ready') return redis;
     if (redis.status === 'wait') redis.connect().catch(() => {});
-    if (CONNECTING.has(redis.status) && (await readyWithin(redis, settings.connectTimeoutMs))) {
-      return redis;
+    if (CONNECTING.has(redis.status)) {
+      attempt ??= readyWithin(redis, settings.connectTimeoutMs).finally(() => {
+        attempt = undefined;
+      });
+      if (await attempt) return redis;
     }
     throw new StoreUnavailableError(`The shared store is unreachable (${redis.status})`, {
       cause: lastError,

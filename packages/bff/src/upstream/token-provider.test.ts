@@ -62,7 +62,7 @@ describe('upstream token', () => {
     await checkout(harness, { button: 'btn_coffee' });
     expect(await harness.store.get(TOKEN_STORE_KEY)).toBeDefined();
     const twin = createApp(harness.config, {
-      fetch: (input, init) => harness.sandbox.app.fetch(new Request(input, init)),
+      fetch: async (input, init) => harness.sandbox.app.fetch(new Request(input, init)),
       store: harness.store,
       now: () => harness.clock.now,
       log: () => {},

@@ -20,7 +20,7 @@ function harnessWith(
       fetch: async (input, init) => {
         const request = new Request(input, init);
         harness.calls.push({ method: request.method, url: request.url });
-        return intercept(request, () => harness.sandbox.app.fetch(request));
+        return intercept(request, async () => harness.sandbox.app.fetch(request));
       },
     },
   });

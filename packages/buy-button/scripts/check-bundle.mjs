@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const BUDGET_GZIP_BYTES = 10 * 1024;
+// Lit itself is about 5.7 KiB of it. The target is 9 KiB; this is the line a build must not cross.
+const BUDGET_GZIP_BYTES = 9.5 * 1024;
 const file = new URL('../dist/buy-button.js', import.meta.url);
 const code = readFileSync(file, 'utf8');
 

@@ -121,7 +121,6 @@ export class BuyButtonElement extends LitElement {
 
   #inFlight = false;
   #warned: string | undefined;
-  #internals: ElementInternals | undefined;
 
   constructor() {
     super();
@@ -130,11 +129,6 @@ export class BuyButtonElement extends LitElement {
     this._status = CheckoutStatus.Idle;
     this._failure = undefined;
     this._slottedLabel = false;
-    try {
-      this.#internals = this.attachInternals();
-    } catch {
-      // Custom states are a styling nicety; without them the element works the same.
-    }
   }
 
   /** Where the current attempt stands: `idle`, `creating`, `redirecting` or `error`. */
@@ -213,11 +207,8 @@ export class BuyButtonElement extends LitElement {
     const t = messagesFor(this.#locale());
     const busy =
       this._status === CheckoutStatus.Creating || this._status === CheckoutStatus.Redirecting;
-    const message = !config.ok
-      ? t.notConfigured
-      : this._failure
-        ? t.errors[this._failure.code]
-        : undefined;
+    const code = config.ok ? this._failure?.code : CheckoutErrorCode.InvalidConfig;
+    const message = code && t.errors[code];
     return html`<button
         part="button"
         type="button"
@@ -234,26 +225,13 @@ export class BuyButtonElement extends LitElement {
         >
         <span part="spinner" aria-hidden="true" ?hidden=${!busy}></span>
       </button>
-      ${
-        config.ok
-          ? html`<div part="error" id="message" role="alert">${message ?? nothing}</div>`
-          : html`<p part="error" id="message">${message}</p>`
-      }
+      <div part="error" id="message" role=${config.ok ? 'alert' : nothing}>${message || nothing}</div>
       <slot name="fallback" hidden></slot>`;
   }
 
   override updated(): void {
     const config = this.#config();
     if (!config.ok) this.#warn(config.reason);
-    try {
-      const states = this.#internals?.states;
-      if (states && !states.has(this._status)) {
-        states.clear();
-        states.add(this._status);
-      }
-    } catch {
-      // Older engines only accept `--`-prefixed states; the `status` property still tells.
-    }
   }
 
   #defaultLabel(config: Config): string {
@@ -345,16 +323,12 @@ export class BuyButtonElement extends LitElement {
       text(document.documentElement.lang) ??
       text(navigator.language) ??
       'en';
-    try {
-      return Intl.getCanonicalLocales(tag)[0] ?? 'en';
-    } catch {
-      return 'en';
-    }
+    // `fr_FR` (as some CMSes write it) → `fr-FR`; Intl copes with the rest.
+    return tag.replace(/_/g, '-');
   }
 
   #dispatchError(failure: CheckoutFailure | { code: 'invalid-config' }): void {
-    const t = messagesFor(this.#locale());
-    const message = failure.code === 'invalid-config' ? t.notConfigured : t.errors[failure.code];
+    const message = messagesFor(this.#locale()).errors[failure.code];
     this.dispatchEvent(new BuyButtonErrorEvent({ ...failure, message }));
   }
 
@@ -442,10 +416,9 @@ function hasLabelContent(nodes: Iterable<Node>): boolean {
 }
 
 function newIdempotencyKey(): string {
-  // `randomUUID` exists only in secure contexts; a shop served over plain http still gets a
-  // 128-bit random key.
+  // `randomUUID` exists only in secure contexts; a shop served over plain http still gets a key
+  // unique to this attempt.
   return (
-    crypto.randomUUID?.() ??
-    Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('-')
+    crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
   );
 }

@@ -22,20 +22,22 @@ export interface BuyButtonErrorDetail {
 // classes so pages can test `instanceof` and get the detail's type. All bubble out of the shadow
 // root (`composed`) so a listener on `document` hears every button of the page.
 
+/** The shared shape of the element's events: bubbling, composed, with a typed `detail`. */
+class BuyButtonEvent<T> extends CustomEvent<T> {
+  constructor(type: string, detail: T, cancelable: boolean) {
+    super(type, { detail, bubbles: true, composed: true, cancelable });
+  }
+}
+
 /**
  * Fired when a checkout attempt starts (click, keyboard or `checkout()`). Cancel it to veto the
  * attempt: nothing is sent. Handlers may still change the element's properties (e.g. `price`);
  * the request is read again after the event.
  */
-export class BuyButtonClickEvent extends CustomEvent<BuyButtonClickDetail> {
+export class BuyButtonClickEvent extends BuyButtonEvent<BuyButtonClickDetail> {
   static readonly eventName = 'buy-button-click';
   constructor(detail: BuyButtonClickDetail) {
-    super(BuyButtonClickEvent.eventName, {
-      detail,
-      bubbles: true,
-      composed: true,
-      cancelable: true,
-    });
+    super(BuyButtonClickEvent.eventName, detail, true);
   }
 }
 
@@ -43,23 +45,18 @@ export class BuyButtonClickEvent extends CustomEvent<BuyButtonClickDetail> {
  * Fired when the BFF created the checkout session. Cancel it to handle the redirect yourself
  * (e.g. open `detail.redirectUrl` elsewhere); otherwise the element navigates to it.
  */
-export class BuyButtonSessionEvent extends CustomEvent<BuyButtonSessionDetail> {
+export class BuyButtonSessionEvent extends BuyButtonEvent<BuyButtonSessionDetail> {
   static readonly eventName = 'buy-button-session';
   constructor(detail: BuyButtonSessionDetail) {
-    super(BuyButtonSessionEvent.eventName, {
-      detail,
-      bubbles: true,
-      composed: true,
-      cancelable: true,
-    });
+    super(BuyButtonSessionEvent.eventName, detail, true);
   }
 }
 
 /** Fired when an attempt failed; the message is already shown and the button works again. */
-export class BuyButtonErrorEvent extends CustomEvent<BuyButtonErrorDetail> {
+export class BuyButtonErrorEvent extends BuyButtonEvent<BuyButtonErrorDetail> {
   static readonly eventName = 'buy-button-error';
   constructor(detail: BuyButtonErrorDetail) {
-    super(BuyButtonErrorEvent.eventName, { detail, bubbles: true, composed: true });
+    super(BuyButtonErrorEvent.eventName, detail, false);
   }
 }
 

@@ -6,16 +6,15 @@ export interface Messages {
   label: string;
   /** Default label with a formatted price. */
   labelWithPrice: (price: string) => string;
-  /** Shown (not announced) when the markup is missing `button` or a usable `endpoint`. */
-  notConfigured: string;
-  errors: Record<Exclude<CheckoutErrorCode, 'invalid-config'>, string>;
+  /** By error code; `invalid-config` is shown (not announced) under a misconfigured button. */
+  errors: Record<CheckoutErrorCode, string>;
 }
 
 const en: Messages = {
   label: 'Pay with crypto',
   labelWithPrice: (price) => `Pay ${price} with crypto`,
-  notConfigured: 'This payment button is not available.',
   errors: {
+    'invalid-config': 'This payment button is not available.',
     network: 'No connection to the payment service. Please try again.',
     timeout: 'The payment service did not answer in time. Please try again.',
     rejected: 'This payment could not be started. Please check the amount.',
@@ -27,8 +26,8 @@ const en: Messages = {
 const fr: Messages = {
   label: 'Payer en crypto',
   labelWithPrice: (price) => `Payer ${price} en crypto`,
-  notConfigured: 'Ce bouton de paiement n’est pas disponible.',
   errors: {
+    'invalid-config': 'Ce bouton de paiement n’est pas disponible.',
     network: 'Service de paiement injoignable. Veuillez réessayer.',
     timeout: 'Le service de paiement n’a pas répondu à temps. Veuillez réessayer.',
     rejected: 'Ce paiement n’a pas pu être lancé. Vérifiez le montant.',

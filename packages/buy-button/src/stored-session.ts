@@ -32,14 +32,9 @@ export function storeSession(
   now: number = Date.now(),
   storage: Storage | undefined = defaultStorage(),
 ): void {
-  const stored: StoredSession = {
-    sessionId: session.sessionId,
-    orderRef: session.orderRef,
-    conversionCode: session.conversionCode,
-    receipt: session.receipt,
-    endpoint,
-    createdAt: now,
-  };
+  // The portal URL is not kept: the return page has no use for it.
+  const { redirectUrl: _, ...kept } = session;
+  const stored: StoredSession = { ...kept, endpoint, createdAt: now };
   const value = JSON.stringify(stored);
   try {
     storage?.setItem(storageKey(session.orderRef), value);

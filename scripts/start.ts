@@ -29,12 +29,16 @@ try {
 }
 
 const { accounts } = FIXTURES;
+const rows = [
+  ['demo', stack.demoUrl, '← open this: the shop'],
+  ['bff', stack.bffUrl, '(POST /sessions, /buy-button.js, /openapi.json)'],
+  ['sandbox', stack.sandboxUrl, '(API under /api, portal at /pay, stats at /__sandbox/stats)'],
+];
+const width = Math.max(...rows.map(([, url]) => url?.length ?? 0));
 console.log(`
   Buy-button demo is running.
 
-  demo     ${stack.demoUrl}        ← open this: the shop
-  bff      ${stack.bffUrl}         (POST /sessions, /buy-button.js, /openapi.json)
-  sandbox  ${stack.sandboxUrl}     (API under /api, portal at /pay, stats at /__sandbox/stats)
+${rows.map(([name, url, note]) => `  ${name?.padEnd(8)} ${url?.padEnd(width)}  ${note}`).join('\n')}
 
   Sandbox logins: ${accounts.service.email} / ${accounts.service.password} (Service, used by the BFF)
                   ${accounts.manager.email} / ${accounts.manager.password} (Manager, read-only)

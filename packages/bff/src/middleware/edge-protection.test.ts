@@ -1,0 +1,249 @@
+import type { Problem } from '@buy-button/element/wire';
+import { describe, expect, it } from 'vitest';
+import { BODY_LIMIT_BYTES } from '../app.js';
+import { problemType } from '../problems/problem-types.js';
+import { checkout, createHarness, SHOP } from '../test/harness.js';
+
+const json = { 'content-type': 'application/json' };
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('origin check on state-changing requests', () => {
+  it.each([
+    ['a JSON call from the shop', { ...json, origin: SHOP }, 201],
+    ['a JSON call known only by Referer', { ...json, referer: `${SHOP}/product/1` }, 201],
+    ['a server-to-server JSON call (no Origin, no Referer)', json, 201],
+    ['a form post from the shop', { ...form, origin: SHOP }, 303],
+    ['a JSON call from a foreign page', { ...json, origin: 'https://evil.test' }, 403],
+    ['a form post from a foreign page', { ...form, origin: 'https://evil.test' }, 403],
+    ['a form post with a foreign Referer', { ...form, referer: 'https://evil.test/x' }, 403],
+    ['a form post with no Origin or Referer', form, 403],
+    ['Origin: null (sandboxed frame)', { ...json, origin: 'null' }, 403],
+    ['a look-alike origin', { ...json, origin: 'https://shop.test.evil.test' }, 403],
+  ])('%s → %i', async (_name, headers, expected) => {
+    const harness = createHarness();
+    const body =
+      headers['content-type'] === json['content-type']
+        ? JSON.stringify({ button: 'btn_coffee' })
+        : 'button=btn_coffee';
+    const response = await harness.bff.request('/sessions', { method: 'POST', headers, body });
+    expect(response.status).toBe(expected);
+    if (expected === 403) expect(harness.sandbox.stats().sessionsCreated).toBe(0);
+  });
+
+  it('resolves a relative returnUrl against the checked origin, not the Host', async () => {
+    const harness = createHarness({ env: { ALLOWED_ORIGINS: `${SHOP},https://other.test` } });
+    const response = await checkout(
+      harness,
+      { button: 'btn_coffee', returnUrl: '/r' },
+      { origin: 'https://other.test' },
+    );
+    // other.test may call, but returns go only to ALLOWED_REDIRECT_ORIGINS (= ALLOWED_ORIGINS here).
+    expect(response.status).toBe(201);
+    const server = await harness.bff.request('/sessions', {
+      method: 'POST',
+      headers: { ...json, host: 'shop.test' },
+      body: JSON.stringify({ button: 'btn_coffee', returnUrl: '/r' }),
+    });
+    expect(server.status).toBe(400);
+    expect(((await server.json()) as Problem).type).toBe(problemType('invalidRedirectUrl'));
+  });
+});
+
+describe('CORS', () => {
+  it('answers a preflight from an allowed origin with what the element needs', async () => {
+    const harness = createHarness();
+    const response = await harness.bff.request('/sessions', {
+      method: 'OPTIONS',
+      headers: {
+        origin: SHOP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,idempotency-key',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(response.headers.get('access-control-allow-headers')).toMatch(/Idempotency-Key/);
+    expect(response.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(response.headers.get('access-control-allow-methods')).toMatch(/DELETE/);
+  });
+
+  it('does not allow a foreign origin', async () => {
+    const harness = createHarness();
+    const response = await harness.bff.request('/sessions', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.test', 'access-control-request-method': 'POST' },
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('lets the element read errors and the request id', async () => {
+    const harness = createHarness();
+    const response = await checkout(harness, { button: 'btn_gold' });
+    expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(response.headers.get('access-control-expose-headers')).toMatch(/X-Request-Id/);
+  });
+});
+
+describe('body limit', () => {
+  it.each([
+    ['an oversize JSON body', json],
+    ['an oversize form', form],
+  ])('refuses %s with 413', async (_name, headers) => {
+    const harness = createHarness();
+    const big = 'x'.repeat(BODY_LIMIT_BYTES + 1);
+    const body =
+      headers === json
+        ? JSON.stringify({ button: 'btn_coffee', buttonName: big })
+        : `button=${big}`;
+    const response = await harness.bff.request('/sessions', {
+      method: 'POST',
+      headers: { ...headers, origin: SHOP },
+      body,
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toMatch(
+      headers === json ? /problem\+json/ : /text\/html/,
+    );
+    expect(harness.sandbox.stats().sessionsCreated).toBe(0);
+  });
+
+  it('refuses an oversize webhook body with 413', async () => {
+    const harness = createHarness();
+    const response = await harness.bff.request('/webhooks/payment', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ code: 'ABC', pad: 'x'.repeat(BODY_LIMIT_BYTES) }),
+    });
+    expect(response.status).toBe(413);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After past RATE_LIMIT per client IP, and resets with the window', async () => {
+    const harness = createHarness({
+      env: { RATE_LIMIT: '2/60s' },
+      deps: { clientIp: (c) => c.req.header('x-test-peer') },
+    });
+    const peer = { 'x-test-peer': '203.0.113.7' };
+    expect((await checkout(harness, { button: 'btn_coffee' }, peer)).status).toBe(201);
+    expect((await checkout(harness, { button: 'btn_coffee' }, peer)).status).toBe(201);
+    harness.clock.now += 15_000;
+    const limited = await checkout(harness, { button: 'btn_coffee' }, peer);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('45');
+    expect(((await limited.json()) as Problem).type).toBe(problemType('rateLimited'));
+    expect(
+      (await checkout(harness, { button: 'btn_coffee' }, { 'x-test-peer': '203.0.113.8' })).status,
+    ).toBe(201);
+    harness.clock.now += 45_000;
+    expect((await checkout(harness, { button: 'btn_coffee' }, peer)).status).toBe(201);
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY says a proxy wrote it', async () => {
+    const spoofing = createHarness({
+      env: { RATE_LIMIT: '1/60s' },
+      deps: { clientIp: () => '10.0.0.1' },
+    });
+    await checkout(spoofing, { button: 'btn_coffee' }, { 'x-forwarded-for': '1.1.1.1' });
+    const spoofed = await checkout(
+      spoofing,
+      { button: 'btn_coffee' },
+      { 'x-forwarded-for': '2.2.2.2' },
+    );
+    expect(spoofed.status).toBe(429);
+
+    const proxied = createHarness({
+      env: { RATE_LIMIT: '1/60s', TRUST_PROXY: 'true' },
+      deps: { clientIp: () => '10.0.0.1' },
+    });
+    // The client may prepend anything; the proxy's own entry (rightmost) is what counts.
+    await checkout(proxied, { button: 'btn_coffee' }, { 'x-forwarded-for': 'forged, 1.1.1.1' });
+    const other = await checkout(
+      proxied,
+      { button: 'btn_coffee' },
+      { 'x-forwarded-for': 'forged, 2.2.2.2' },
+    );
+    expect(other.status).toBe(201);
+    const again = await checkout(
+      proxied,
+      { button: 'btn_coffee' },
+      { 'x-forwarded-for': 'other, 1.1.1.1' },
+    );
+    expect(again.status).toBe(429);
+  });
+
+  it('is off with RATE_LIMIT=0', async () => {
+    const harness = createHarness({ env: { RATE_LIMIT: '0' } });
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, () => checkout(harness, { button: 'btn_coffee' })),
+    );
+    expect(statuses.every((r) => r.status === 201)).toBe(true);
+  });
+});
+
+describe('every response', () => {
+  it('carries a request id, secure headers, and one log line without secrets or shopper data', async () => {
+    const harness = createHarness();
+    const response = await checkout(harness, {
+      button: 'btn_donation',
+      price: '12.00',
+      returnUrl: '/return?order={ORDER_REF}&receipt={RECEIPT}',
+    });
+    const { receipt } = (await response.json()) as { receipt: string };
+    const id = response.headers.get('x-request-id');
+    expect(id).toMatch(/^[\w-]+$/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const lines = harness.logs.filter((entry) => entry.msg === 'request');
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        msg: 'request',
+        method: 'POST',
+        path: '/sessions',
+        status: 201,
+        durationMs: expect.any(Number),
+        requestId: id,
+      },
+    ]);
+    const all = JSON.stringify(harness.logs);
+    for (const secret of [receipt, 'sandbox-service', 'whsec_', 'rrrrrrrr', '12.00']) {
+      expect(all).not.toContain(secret);
+    }
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const harness = createHarness();
+    const response = await harness.bff.request('/wp-admin');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      type: problemType('notFound'),
+      title: 'Not found',
+      status: 404,
+      detail: 'Not found',
+    });
+  });
+
+  it('answers an unexpected failure with a 500 problem and no stack trace', async () => {
+    const harness = createHarness({
+      deps: {
+        store: {
+          setIfAbsent: async () => {
+            throw new Error('store exploded at /srv/secret/path');
+          },
+          get: async () => undefined,
+          set: async () => {},
+          delete: async () => {},
+          increment: async () => ({ count: 1, resetInMs: 1 }),
+          close: async () => {},
+        },
+      },
+    });
+    const response = await checkout(harness, { button: 'btn_coffee' }, { 'idempotency-key': 'k' });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toMatch(/exploded|\/srv|at /);
+    expect(JSON.parse(text)).toMatchObject({ type: problemType('internal'), status: 500 });
+    expect(harness.logs.some((entry) => entry.msg === 'unexpected error')).toBe(true);
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { problemType } from '../problems/problem-types.js';
+import { createHarness } from '../test/harness.js';
+
+describe('/healthz and /readyz', () => {
+  it('healthz answers 200 without touching the upstream', async () => {
+    const harness = createHarness();
+    harness.sandbox.setFaults({ faultRate: 1 });
+    expect((await harness.bff.request('/healthz')).status).toBe(200);
+    expect(harness.sandbox.stats().apiRequests).toBe(0);
+  });
+
+  it('readyz answers 200 when the upstream answers and a token is obtainable', async () => {
+    const harness = createHarness();
+    const response = await harness.bff.request('/readyz');
+    expect(response.status).toBe(200);
+    expect(harness.sandbox.stats().logins).toBe(1);
+  });
+
+  it.each([
+    ['the upstream is down', {}, () => true],
+    ['the credential is refused', { UPSTREAM_PASSWORD: 'wrong' }, () => false],
+  ])('readyz answers a 503 problem when %s', async (_name, env, down) => {
+    const harness = createHarness({ env });
+    if (down()) harness.sandbox.setFaults({ faultRate: 1 });
+    const response = await harness.bff.request('/readyz');
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { type: string }).type).toBe(problemType('notReady'));
+  });
+});
+
+describe('/openapi.json', () => {
+  it('is OpenAPI 3.1 describing every endpoint, from the validating schemas', async () => {
+    const harness = createHarness();
+    const response = await harness.bff.request('/openapi.json');
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/buy-button.js',
+      '/healthz',
+      '/readyz',
+      '/sessions',
+      '/sessions/{id}',
+      '/webhooks/payment',
+    ]);
+    expect(Object.keys(doc.paths['/sessions/{id}'] ?? {}).sort()).toEqual(['delete', 'get']);
+    expect(Object.keys(doc.components.schemas.CreateSessionRequest?.properties ?? {})).toEqual([
+      'button',
+      'price',
+      'currency',
+      'buttonName',
+      'returnUrl',
+      'cancelUrl',
+      'locale',
+    ]);
+    expect(doc.components.schemas.Problem).toBeDefined();
+  });
+});
+
+describe('/buy-button.js', () => {
+  const body = 'customElements.define("buy-button", class extends HTMLElement {});\n';
+
+  it('serves the bundle as JavaScript, loadable from any origin, with a strong ETag', async () => {
+    const harness = createHarness({ deps: { scriptBundle: { body } } });
+    const response = await harness.bff.request('/buy-button.js', {
+      headers: { origin: 'https://any.test' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(body);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(response.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    expect(response.headers.get('etag')).toMatch(/^"[\w-]{20,}"$/);
+  });
+
+  it('answers 304 to a matching If-None-Match, and 200 to a stale one', async () => {
+    const harness = createHarness({ deps: { scriptBundle: { body } } });
+    const etag = (await harness.bff.request('/buy-button.js')).headers.get('etag') ?? '';
+    const cached = await harness.bff.request('/buy-button.js', {
+      headers: { 'if-none-match': `"old", ${etag}` },
+    });
+    expect(cached.status).toBe(304);
+    expect(cached.headers.get('etag')).toBe(etag);
+    expect(await cached.text()).toBe('');
+    const stale = await harness.bff.request('/buy-button.js', {
+      headers: { 'if-none-match': '"old"' },
+    });
+    expect(stale.status).toBe(200);
+  });
+
+  it('uses the ETag the loader gives, and loads once', async () => {
+    let loads = 0;
+    const harness = createHarness({
+      deps: {
+        scriptBundle: async () => {
+          loads += 1;
+          return { body, etag: '"v1"' };
+        },
+      },
+    });
+    await harness.bff.request('/buy-button.js');
+    const response = await harness.bff.request('/buy-button.js');
+    expect(response.headers.get('etag')).toBe('"v1"');
+    expect(loads).toBe(1);
+  });
+
+  it('answers a 503 problem and logs how to build it when there is no bundle', async () => {
+    const harness = createHarness({ deps: { scriptBundle: async () => undefined } });
+    const response = await harness.bff.request('/buy-button.js');
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { type: string }).type).toBe(
+      problemType('scriptUnavailable'),
+    );
+    expect(
+      harness.logs.some((entry) => entry.msg.includes('pnpm --filter @buy-button/element build')),
+    ).toBe(true);
+  });
+});

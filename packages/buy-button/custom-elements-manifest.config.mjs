@@ -1,5 +1,5 @@
 // Custom Elements Manifest for `<buy-button>`: read from the TypeScript sources, written with the
-// published paths (`dist/*.js`), without Lit's internal reactive state.
+// published paths (`dist/*.js`), public API only.
 export default {
   globs: ['src/buy-button-element.ts', 'src/events.ts'],
   outdir: '.',
@@ -13,7 +13,6 @@ export default {
           const exported = new Set((mod.exports ?? []).map((entry) => entry.declaration.name));
           mod.declarations = (mod.declarations ?? []).filter((decl) => exported.has(decl.name));
           for (const decl of mod.declarations) {
-            decl.attributes = decl.attributes?.filter((attr) => !attr.fieldName?.startsWith('_'));
             decl.members = decl.members?.filter(
               (member) => member.privacy !== 'private' && !member.name.startsWith('#'),
             );

@@ -197,7 +197,7 @@ describe('<buy-button> checkout', () => {
     );
     stayOnPage(element);
     element.addEventListener('buy-button-click', (event) => {
-      expect(event.detail.request.price).toBe('10.00');
+      expect(event.detail).toMatchObject({ button: 'btn_donation', price: '10.00' });
       element.price = '42.00';
     });
     await element.checkout();

@@ -30,7 +30,7 @@ type Config =
  *
  * @tag buy-button
  *
- * @fires {BuyButtonClickEvent} buy-button-click - An attempt starts; cancelable (`preventDefault()` vetoes it, nothing is sent). `detail: { request }`.
+ * @fires {BuyButtonClickEvent} buy-button-click - An attempt starts; cancelable (`preventDefault()` vetoes it, nothing is sent). `detail`: the request about to be sent, `{ button, price?, currency?, buttonName?, returnUrl?, cancelUrl?, locale }`.
  * @fires {BuyButtonSessionEvent} buy-button-session - The BFF created the session; cancelable (the page then handles the redirect itself). `detail: { sessionId, orderRef, conversionCode, redirectUrl, receipt }`.
  * @fires {BuyButtonErrorEvent} buy-button-error - The attempt failed; the message is shown and the button works again. `detail: { code, message, status?, problem? }`.
  *
@@ -81,9 +81,6 @@ export class BuyButtonElement extends LitElement {
     label: {},
     disabled: { type: Boolean, reflect: true },
     timeout: { type: Number },
-    _status: { state: true },
-    _failure: { state: true },
-    _slottedLabel: { state: true },
   };
 
   /**
@@ -115,10 +112,10 @@ export class BuyButtonElement extends LitElement {
   /** Per-request timeout in milliseconds (default 15000). */
   declare timeout: number;
 
-  declare private _status: CheckoutStatus;
-  declare private _failure: CheckoutFailure | undefined;
-  declare private _slottedLabel: boolean;
-
+  // Internal state: plain private fields, each change followed by `requestUpdate()`.
+  #status: CheckoutStatus = CheckoutStatus.Idle;
+  #failure: CheckoutFailure | undefined;
+  #slottedLabel = false;
   #inFlight = false;
   #warned: string | undefined;
 
@@ -126,20 +123,17 @@ export class BuyButtonElement extends LitElement {
     super();
     this.disabled = false;
     this.timeout = DEFAULT_TIMEOUT_MS;
-    this._status = CheckoutStatus.Idle;
-    this._failure = undefined;
-    this._slottedLabel = false;
   }
 
   /** Where the current attempt stands: `idle`, `creating`, `redirecting` or `error`. */
   get status(): CheckoutStatus {
-    return this._status;
+    return this.#status;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#adoptFallbackForms();
-    this._slottedLabel = hasLabelContent(this.childNodes);
+    this.#slottedLabel = hasLabelContent(this.childNodes);
     window.addEventListener('pageshow', this.#onPageShow);
   }
 
@@ -154,7 +148,7 @@ export class BuyButtonElement extends LitElement {
    * under way or the button is disabled.
    */
   async checkout(): Promise<void> {
-    if (this.#inFlight || this._status === CheckoutStatus.Redirecting || this.disabled) return;
+    if (this.#inFlight || this.#status === CheckoutStatus.Redirecting || this.disabled) return;
     const planned = this.#config();
     if (!planned.ok) {
       this.#warn(planned.reason);
@@ -163,31 +157,29 @@ export class BuyButtonElement extends LitElement {
     }
     this.#inFlight = true;
     try {
-      if (!this.dispatchEvent(new BuyButtonClickEvent({ request: planned.request }))) return;
+      if (!this.dispatchEvent(new BuyButtonClickEvent(planned.request))) return;
       // Click handlers may have changed properties (an amount field, say): read them again.
       const config = this.#config();
       if (!config.ok) {
         this.#dispatchError({ code: CheckoutErrorCode.InvalidConfig });
         return;
       }
-      this._status = CheckoutStatus.Creating;
-      this._failure = undefined;
+      this.#set(CheckoutStatus.Creating);
       const result = await createSession(config.endpoint, config.request, {
         idempotencyKey: newIdempotencyKey(),
         timeoutMs: this.timeout > 0 ? this.timeout : DEFAULT_TIMEOUT_MS,
       });
       if (!result.ok) {
-        this._status = CheckoutStatus.Error;
-        this._failure = result.failure;
+        this.#set(CheckoutStatus.Error, result.failure);
         this.#dispatchError(result.failure);
         return;
       }
       storeSession(config.endpoint, result.session);
       if (!this.dispatchEvent(new BuyButtonSessionEvent(result.session))) {
-        this._status = CheckoutStatus.Idle;
+        this.#set(CheckoutStatus.Idle);
         return;
       }
-      this._status = CheckoutStatus.Redirecting;
+      this.#set(CheckoutStatus.Redirecting);
       this.navigate(result.session.redirectUrl);
     } finally {
       this.#inFlight = false;
@@ -206,8 +198,8 @@ export class BuyButtonElement extends LitElement {
     const config = this.#config();
     const t = messagesFor(this.#locale());
     const busy =
-      this._status === CheckoutStatus.Creating || this._status === CheckoutStatus.Redirecting;
-    const code = config.ok ? this._failure?.code : CheckoutErrorCode.InvalidConfig;
+      this.#status === CheckoutStatus.Creating || this.#status === CheckoutStatus.Redirecting;
+    const code = config.ok ? this.#failure?.code : CheckoutErrorCode.InvalidConfig;
     const message = code && t.errors[code];
     return html`<button
         part="button"
@@ -220,7 +212,7 @@ export class BuyButtonElement extends LitElement {
         <slot name="icon"></slot>
         <span part="label"
           ><slot @slotchange=${this.#onSlotChange}></slot>${
-            this._slottedLabel ? nothing : this.#defaultLabel(config)
+            this.#slottedLabel ? nothing : this.#defaultLabel(config)
           }</span
         >
         <span part="spinner" aria-hidden="true" ?hidden=${!busy}></span>
@@ -232,6 +224,12 @@ export class BuyButtonElement extends LitElement {
   override updated(): void {
     const config = this.#config();
     if (!config.ok) this.#warn(config.reason);
+  }
+
+  #set(status: CheckoutStatus, failure?: CheckoutFailure): void {
+    this.#status = status;
+    this.#failure = failure;
+    this.requestUpdate();
   }
 
   #defaultLabel(config: Config): string {
@@ -254,14 +252,15 @@ export class BuyButtonElement extends LitElement {
   #onSlotChange = (event: Event): void => {
     const slot = event.target as HTMLSlotElement;
     this.#adoptFallbackForms();
-    this._slottedLabel = hasLabelContent(slot.assignedNodes());
+    this.#slottedLabel = hasLabelContent(slot.assignedNodes());
+    this.requestUpdate();
   };
 
   // Back from the portal through the back/forward cache: the page is restored as it was left,
   // mid-redirect. Make the button usable again.
   #onPageShow = (event: PageTransitionEvent): void => {
-    if (event.persisted && this._status === CheckoutStatus.Redirecting) {
-      this._status = CheckoutStatus.Idle;
+    if (event.persisted && this.#status === CheckoutStatus.Redirecting) {
+      this.#set(CheckoutStatus.Idle);
     }
   };
 

@@ -1,10 +1,8 @@
 import type { CheckoutErrorCode } from './checkout-status.js';
 import type { CreateSessionRequest, Problem, SessionCreated } from './wire.js';
 
-/** `buy-button-click`: what the element is about to send. */
-export interface BuyButtonClickDetail {
-  request: CreateSessionRequest;
-}
+/** `buy-button-click`: the request the element is about to send. */
+export type BuyButtonClickDetail = CreateSessionRequest;
 
 /** `buy-button-session`: the BFF's `201` answer. */
 export type BuyButtonSessionDetail = SessionCreated;

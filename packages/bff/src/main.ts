@@ -37,8 +37,6 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  console.log(`buy-button BFF listening on ${running.url}`);
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -56,6 +54,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Printed last: whoever waits for this line may signal at once.
+  console.log(`buy-button BFF listening on ${running.url}`);
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
@@ -50,6 +50,19 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
     });
   });
   const { port: actualPort } = server.address() as AddressInfo;
+
+  // Responses still to be written when shutdown starts end their keep-alive connection, so
+  // closing does not wait for clients to drop idle sockets.
+  let stopping = false;
+  const unsent = new Set<ServerResponse>();
+  const endKeepAlive = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (stopping) return endKeepAlive(res);
+    unsent.add(res);
+    res.once('close', () => unsent.delete(res));
+  });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
 
   let closing: Promise<void> | undefined;
@@ -57,6 +70,8 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
     const deadline = new Promise<'timeout'>((resolve) => {
       setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref();
     });
+    stopping = true;
+    for (const res of unsent) endKeepAlive(res);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections with no request in flight would hold `close` open: drop them now.
     server.closeIdleConnections();

@@ -273,42 +273,41 @@ export function loadConfig(
   }
 
   const parsed = settingsSchema.safeParse(merged);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
         setting: String(issue.path[0] ?? 'configuration'),
         message: issue.message,
-      })),
-    );
+      }));
+  // Checked on the raw values too, so one run names every missing setting.
+  const present = (name: string) => merged[name] !== undefined && merged[name] !== '';
+  if (!present('UPSTREAM_TOKEN')) {
+    if (present('UPSTREAM_EMAIL') && !present('UPSTREAM_PASSWORD')) {
+      issues.push({ setting: 'UPSTREAM_PASSWORD', message: 'is required with UPSTREAM_EMAIL' });
+    } else if (!present('UPSTREAM_EMAIL') && present('UPSTREAM_PASSWORD')) {
+      issues.push({ setting: 'UPSTREAM_EMAIL', message: 'is required with UPSTREAM_PASSWORD' });
+    } else if (!present('UPSTREAM_EMAIL')) {
+      issues.push({
+        setting: 'UPSTREAM_TOKEN',
+        message: 'or UPSTREAM_EMAIL + UPSTREAM_PASSWORD is required (the upstream credential)',
+      });
+    }
   }
-  const s = parsed.data;
-  const issues: ConfigIssue[] = [];
-
-  let credential: UpstreamCredential | undefined;
-  if (s.UPSTREAM_TOKEN !== undefined) {
-    credential = { kind: 'token', token: s.UPSTREAM_TOKEN };
-  } else if (s.UPSTREAM_EMAIL !== undefined && s.UPSTREAM_PASSWORD !== undefined) {
-    credential = { kind: 'login', email: s.UPSTREAM_EMAIL, password: s.UPSTREAM_PASSWORD };
-  } else if (s.UPSTREAM_EMAIL !== undefined) {
-    issues.push({ setting: 'UPSTREAM_PASSWORD', message: 'is required with UPSTREAM_EMAIL' });
-  } else if (s.UPSTREAM_PASSWORD !== undefined) {
-    issues.push({ setting: 'UPSTREAM_EMAIL', message: 'is required with UPSTREAM_PASSWORD' });
-  } else {
-    issues.push({
-      setting: 'UPSTREAM_TOKEN',
-      message: 'or UPSTREAM_EMAIL + UPSTREAM_PASSWORD is required (the upstream credential)',
-    });
-  }
-
-  if (s.BUTTONS === undefined) {
+  if (!present('BUTTONS')) {
     issues.push({ setting: 'BUTTONS', message: 'is required: the JSON catalog of buttons sold' });
   }
-  if (s.WEBHOOK_FORWARD_URL !== undefined && s.WEBHOOK_SECRET === undefined) {
+  if (present('WEBHOOK_FORWARD_URL') && !present('WEBHOOK_SECRET')) {
     issues.push({ setting: 'WEBHOOK_SECRET', message: 'is required with WEBHOOK_FORWARD_URL' });
   }
-  if (s.WEBHOOK_PREVIOUS_SECRET !== undefined && s.WEBHOOK_SECRET === undefined) {
+  if (present('WEBHOOK_PREVIOUS_SECRET') && !present('WEBHOOK_SECRET')) {
     issues.push({ setting: 'WEBHOOK_SECRET', message: 'is required with WEBHOOK_PREVIOUS_SECRET' });
   }
+  if (!parsed.success || issues.length > 0) throw new ConfigError(dedupe(issues));
+  const s = parsed.data;
+  const credential: UpstreamCredential =
+    s.UPSTREAM_TOKEN !== undefined
+      ? { kind: 'token', token: s.UPSTREAM_TOKEN }
+      : { kind: 'login', email: s.UPSTREAM_EMAIL ?? '', password: s.UPSTREAM_PASSWORD ?? '' };
 
   const redirectOrigins = s.ALLOWED_REDIRECT_ORIGINS ?? s.ALLOWED_ORIGINS;
   for (const name of ['DEFAULT_RETURN_URL', 'DEFAULT_CANCEL_URL'] as const) {
@@ -318,9 +317,7 @@ export function loadConfig(
     }
   }
 
-  if (issues.length > 0 || credential === undefined || s.BUTTONS === undefined) {
-    throw new ConfigError(issues);
-  }
+  if (issues.length > 0 || s.BUTTONS === undefined) throw new ConfigError(issues);
 
   return {
     upstream: {
@@ -380,6 +377,17 @@ function readFile(file: string | Record<string, unknown> | undefined): Source {
     );
   }
   return buttons === undefined ? rest : { BUTTONS: buttons, ...rest };
+}
+
+/** One line per setting and message, in first-seen order. */
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.setting}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function safeUrl(value: string): URL | undefined {

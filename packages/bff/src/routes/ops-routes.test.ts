@@ -17,12 +17,12 @@ describe('/healthz and /readyz', () => {
     expect(harness.sandbox.stats().logins).toBe(1);
   });
 
-  it.each([
-    ['the upstream is down', {}, () => true],
-    ['the credential is refused', { UPSTREAM_PASSWORD: 'wrong' }, () => false],
+  it.each<[string, Record<string, string>, boolean]>([
+    ['the upstream is down', {}, true],
+    ['the credential is refused', { UPSTREAM_PASSWORD: 'wrong' }, false],
   ])('readyz answers a 503 problem when %s', async (_name, env, down) => {
     const harness = createHarness({ env });
-    if (down()) harness.sandbox.setFaults({ faultRate: 1 });
+    if (down) harness.sandbox.setFaults({ faultRate: 1 });
     const response = await harness.bff.request('/readyz');
     expect(response.status).toBe(503);
     expect(((await response.json()) as { type: string }).type).toBe(problemType('notReady'));

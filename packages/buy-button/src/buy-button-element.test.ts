@@ -113,7 +113,7 @@ describe('<buy-button> checkout', () => {
   it('posts the request with an Idempotency-Key, stores the session and fires buy-button-session', async () => {
     const bff = fakeBff('ok');
     const { element } = await mount(
-      `<buy-button button="btn_donation" endpoint="${bff.endpoint}" price="12.50" currency="EUR"
+      `<buy-button button="btn_donation" endpoint="${bff.endpoint}" price="12.50" currency="eur"
          button-name="Donation" return-url="/return?order={ORDER_REF}&receipt={RECEIPT}"
          cancel-url="https://shop.test/cancel" locale="fr-FR"></buy-button>`,
     );

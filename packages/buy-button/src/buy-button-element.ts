@@ -310,7 +310,13 @@ export class BuyButtonElement extends LitElement {
       ['cancelUrl', this.cancelUrl],
     ] as const) {
       const given = text(value) ?? field(key);
-      if (given) request[key] = key.endsWith('Url') ? resolveUrl(given) : given;
+      if (given) {
+        request[key] = key.endsWith('Url')
+          ? resolveUrl(given)
+          : key === 'currency'
+            ? given.toUpperCase()
+            : given;
+      }
     }
     return { ok: true, endpoint: endpoint.replace(/\/+$/, ''), request };
   }

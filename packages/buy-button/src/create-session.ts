@@ -8,6 +8,9 @@ export interface CheckoutFailure {
   problem?: Problem;
 }
 
+/** Pause before the one retry after a network failure. */
+export const RETRY_DELAY_MS = 300;
+
 export type CreateSessionResult =
   | { ok: true; session: SessionCreated }
   | { ok: false; failure: CheckoutFailure };
@@ -56,6 +59,8 @@ export async function createSession(
     } catch {
       if (signal?.aborted) return { ok: false, failure: { code: CheckoutErrorCode.Timeout } };
       if (attempt >= 2) return { ok: false, failure: { code: CheckoutErrorCode.Network } };
+      // A short pause lets a blip (a proxy restarting, a network switch) pass before the retry.
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     }
   }
 }

@@ -242,7 +242,6 @@ describe('<buy-button> checkout', () => {
       `<buy-button button="btn_coffee" endpoint="${bff.endpoint}"></buy-button>`,
     );
     stayOnPage(element);
-    await userEvent.keyboard('{Tab}');
     let session = nextEvent(element, 'buy-button-session');
     element.focus();
     await userEvent.keyboard('{Enter}');

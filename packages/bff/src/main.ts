@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config/config-error.js';
 import { type BffConfig, loadConfig } from './config/load-config.js';

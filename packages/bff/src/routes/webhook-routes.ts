@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { BffEnv } from '../app-env.js';
 import { ProblemError } from '../problems/problem-error.js';
 import type { BackgroundTasks } from '../runtime/background-tasks.js';
@@ -29,8 +29,22 @@ export function webhookRoutes({ handler, background }: WebhookRoutesOptions) {
     const { code } = parsed.data;
     if (!handling.has(code)) {
       handling.add(code);
-      background.add(handler.handle(code).finally(() => handling.delete(code)));
+      const task = handler.handle(code).finally(() => handling.delete(code));
+      background.add(task);
+      keepAlive(c, task);
     }
     return c.json({ status: 'accepted' }, 202);
   });
+}
+
+/** On Workers the request's own `waitUntil` keeps the isolate alive for the background work. */
+function keepAlive(c: Context, task: Promise<unknown>): void {
+  let waitUntil: ((task: Promise<unknown>) => void) | undefined;
+  try {
+    const ctx = c.executionCtx;
+    waitUntil = ctx.waitUntil.bind(ctx);
+  } catch {
+    // No execution context on this runtime (Node, Deno, Bun): `whenIdle` tracks the task.
+  }
+  waitUntil?.(task.catch(() => undefined));
 }

@@ -226,4 +226,27 @@ describe('POST /webhooks/payment', () => {
       expect.objectContaining({ msg: 'callback: order could not be read' }),
     );
   });
+
+  it("hands its background work to the runtime's waitUntil (Workers)", async () => {
+    const harness = createHarness();
+    const session = await newSession(harness);
+    const kept: Promise<unknown>[] = [];
+    const ctx = {
+      waitUntil: (task: Promise<unknown>) => kept.push(task),
+      passThroughOnException: () => {},
+      props: {},
+    };
+    const response = await harness.bff.fetch(
+      new Request('http://bff.test/webhooks/payment', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: session.conversionCode }),
+      }),
+      {},
+      ctx,
+    );
+    expect(response.status).toBe(202);
+    expect(kept).toHaveLength(1);
+    await Promise.all(kept);
+  });
 });

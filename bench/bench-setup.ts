@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { FIXTURES, type SandboxStats } from '@buy-button/sandbox';
+
+/** The page origin the load claims to come from; the BFF allows it. */
+export const SHOP_ORIGIN = 'http://127.0.0.1:5173';
+
+/** The checkout every benchmark request asks for: the fixed-price coffee, priced by the catalog. */
+export const CHECKOUT_BODY = { button: 'btn_coffee' } as const;
+
+export const BFF_ENTRY = new URL('./serve-bff.ts', import.meta.url);
+export const SANDBOX_ENTRY = new URL('./serve-sandbox.ts', import.meta.url);
+export const PROXY_ENTRY = new URL('./passthrough-proxy.ts', import.meta.url);
+
+/**
+ * One merchant's BFF settings against `sandboxUrl`, as its environment. Instances of one merchant
+ * share `receiptSecret` (a receipt from one is honoured by the other). No rate limit: the load
+ * comes from one IP and would be refused otherwise.
+ */
+export function bffEnv(
+  sandboxUrl: string,
+  extra: Record<string, string> = {},
+  receiptSecret = randomBytes(32).toString('base64url'),
+): Record<string, string> {
+  return {
+    UPSTREAM_API_URL: `${sandboxUrl}/api`,
+    PORTAL_URL: `${sandboxUrl}/pay`,
+    UPSTREAM_EMAIL: FIXTURES.accounts.service.email,
+    UPSTREAM_PASSWORD: FIXTURES.accounts.service.password,
+    PUBLIC_URL: 'http://127.0.0.1:8787',
+    ALLOWED_ORIGINS: SHOP_ORIGIN,
+    ALLOWED_REDIRECT_ORIGINS: SHOP_ORIGIN,
+    BUTTONS: JSON.stringify({
+      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
+    }),
+    RECEIPT_SECRET: receiptSecret,
+    RATE_LIMIT: '0',
+    ORDER_REF_PREFIX: 'bench-',
+    ...extra,
+  };
+}
+
+/** The sandbox's counters (`GET /__sandbox/stats`). */
+export async function sandboxStats(sandboxUrl: string): Promise<SandboxStats> {
+  const response = await fetch(`${sandboxUrl}/__sandbox/stats`);
+  const envelope = (await response.json()) as { data: SandboxStats };
+  return envelope.data;
+}
+
+/** Changes the sandbox's injected latency and fault rate at runtime. */
+export async function setSandboxFaults(
+  sandboxUrl: string,
+  faults: { latencyMs?: number; faultRate?: number },
+): Promise<void> {
+  const response = await fetch(`${sandboxUrl}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!response.ok) throw new Error(`POST /__sandbox/faults answered ${response.status}`);
+}
+
+/** Reads a positive integer setting of the bench from the environment. */
+export function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}

@@ -1,0 +1,147 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Every server of a benchmark runs in a process of its own, so each has its own event loop and
+ * the load generator never competes with it inside one loop. Parent and child talk over the
+ * fork IPC channel: the child says where it listens, and answers memory questions.
+ */
+type ChildMessage =
+  | { type: 'ready'; url: string }
+  | { type: 'failed'; message: string }
+  | { type: 'memory'; rss: number; heapUsed: number };
+
+type ParentMessage = { type: 'memory' };
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** Resident set size and V8 heap in use, in bytes, as the child sees them. */
+  memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. Safe to call twice. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface StartServerProcessOptions {
+  /** Environment added to the parent's. */
+  env?: Record<string, string>;
+  /** How long the child may take to report `ready`, in ms. Default 30 000. */
+  readyTimeoutMs?: number;
+  /** Keep the child's stdout/stderr (default: stderr only, stdout dropped). */
+  stdout?: boolean;
+  /** Extra Node flags, e.g. `--cpu-prof` to see where a server spends its time. */
+  execArgv?: string[];
+}
+
+/** Forks `entry` (a `.ts` file run through tsx) and resolves once it reports its URL. */
+export async function startServerProcess(
+  entry: URL,
+  options: StartServerProcessOptions = {},
+): Promise<ServerProcess> {
+  const child = fork(fileURLToPath(entry), [], {
+    // --expose-gc: memory is read after a full collection, so garbage does not count as growth.
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(options.execArgv ?? [])],
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', options.stdout === true ? 'inherit' : 'ignore', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const url = await waitForReady(child, options.readyTimeoutMs ?? 30_000);
+    return {
+      url,
+      pid: child.pid ?? 0,
+      memory: () => askMemory(child),
+      async stop(graceMs = 5000) {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          await exited;
+          clearTimeout(timer);
+        }
+      },
+    };
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
+}
+
+function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server process ${child.pid} not ready within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`server process exited (${code}) before it was ready`));
+    };
+    child.once('exit', onExit);
+    child.on('message', function onMessage(raw) {
+      const message = raw as ChildMessage;
+      if (message.type !== 'ready' && message.type !== 'failed') return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.off('message', onMessage);
+      if (message.type === 'ready') resolve(message.url);
+      else reject(new Error(`server process failed to start: ${message.message}`));
+    });
+  });
+}
+
+function askMemory(child: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no memory answer within 5 s')), 5000);
+    child.on('message', function onMessage(raw) {
+      const message = raw as ChildMessage;
+      if (message.type !== 'memory') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve({ rss: message.rss, heapUsed: message.heapUsed });
+    });
+    child.send({ type: 'memory' } satisfies ParentMessage);
+  });
+}
+
+/**
+ * The child side: starts the server, reports its URL, answers memory questions, and closes on
+ * SIGTERM or when the parent goes away (its IPC channel closes), so no server outlives a bench.
+ */
+export function serveInChildProcess(start: () => Promise<{ url: string; close(): Promise<void> }>) {
+  const send = (message: ChildMessage) => process.send?.(message);
+  let close: (() => Promise<void>) | undefined;
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const done = close === undefined ? Promise.resolve() : close();
+    // A close that hangs must not keep a bench from finishing.
+    setTimeout(() => process.exit(0), 3000).unref();
+    done.then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('disconnect', stop);
+  process.on('message', (raw) => {
+    if ((raw as ParentMessage).type === 'memory') {
+      globalThis.gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      send({ type: 'memory', rss, heapUsed });
+    }
+  });
+  start().then(
+    (server) => {
+      close = () => server.close();
+      send({ type: 'ready', url: server.url });
+      if (stopping) stop();
+    },
+    (error: unknown) => {
+      send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+      process.exit(1);
+    },
+  );
+}

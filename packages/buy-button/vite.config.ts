@@ -26,6 +26,7 @@ function minifyCss(css: string): string {
     .replace(/\s+/g, ' ')
     .replace(/\s*([{}:;,>])\s*/g, '$1')
     .replace(/;}/g, '}')
+    .replace(/([^\d.])0\.(\d)/g, '$1.$2')
     .trim();
 }
 

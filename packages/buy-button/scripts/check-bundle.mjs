@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-// Lit itself is about 5.7 KiB of it. The target is 9 KiB; this is the line a build must not cross.
-const BUDGET_GZIP_BYTES = 9.5 * 1024;
+// Lit itself is about 5.5 KiB of it.
+const BUDGET_GZIP_BYTES = 9 * 1024;
 const file = new URL('../dist/buy-button.js', import.meta.url);
 const code = readFileSync(file, 'utf8');
 
@@ -31,7 +31,7 @@ if (gzip > BUDGET_GZIP_BYTES)
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
 console.log(
-  `dist/buy-button.js: ${kb(code.length)} minified, ${kb(gzip)} gzip -9, ${kb(brotli)} brotli -q 11`,
+  `dist/buy-button.js: ${kb(code.length)} minified, ${kb(gzip)} (${gzip} B) gzip -9, ${kb(brotli)} (${brotli} B) brotli -q 11; budget ${BUDGET_GZIP_BYTES} B gzip`,
 );
 if (problems.length > 0) {
   console.error(`dist/buy-button.js ${problems.join('; ')}`);

@@ -6,9 +6,7 @@ import { BuyButtonElement } from './buy-button-element.js';
 
 // `document.currentScript` is only set while a classic script first runs, so it is read here,
 // at evaluation, and never later.
-const script = document.currentScript;
-if (script instanceof HTMLScriptElement && script.src) {
-  BuyButtonElement.defaultEndpoint = new URL(script.src).origin;
-}
+const src = (document.currentScript as HTMLScriptElement | null)?.src;
+if (src) BuyButtonElement.defaultEndpoint = new URL(src).origin;
 // The npm build may have registered the tag already: the first definition wins.
 if (!customElements.get('buy-button')) customElements.define('buy-button', BuyButtonElement);

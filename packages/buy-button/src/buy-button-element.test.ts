@@ -293,23 +293,23 @@ describe('<buy-button> checkout', () => {
     {
       status: 400,
       code: 'rejected',
-      message: 'This payment could not be started. Please check the amount.',
+      message: 'This payment could not be started.',
     },
     {
       status: 404,
       code: 'rejected',
-      message: 'This payment could not be started. Please check the amount.',
+      message: 'This payment could not be started.',
     },
     { status: 429, code: 'rate-limited', message: 'Too many attempts. Please wait a minute.' },
     {
       status: 502,
       code: 'unavailable',
-      message: 'Payment is unavailable right now. Please try again soon.',
+      message: 'Payment is unavailable right now. Please try again.',
     },
     {
       status: 503,
       code: 'unavailable',
-      message: 'Payment is unavailable right now. Please try again soon.',
+      message: 'Payment is unavailable right now. Please try again.',
     },
   ])(
     'an HTTP $status answer: $code, shown in the alert, no retry, usable again',
@@ -360,7 +360,7 @@ describe('<buy-button> checkout', () => {
     const error = nextEvent<BuyButtonErrorEvent>(element, 'buy-button-error');
     await element.checkout();
     expect((await error).detail.message).toBe(
-      'Paiement indisponible pour le moment. Réessayez bientôt.',
+      'Paiement indisponible pour le moment. Veuillez réessayer.',
     );
     await element.updateComplete;
     expect(part(element, 'error').textContent).toBe((await error).detail.message);
@@ -424,11 +424,11 @@ describe('<buy-button> checkout', () => {
 
 describe('<buy-button> misconfigured', () => {
   it.each([
-    { markup: '<buy-button></buy-button>', reason: /"button" attribute is missing/ },
-    { markup: '<buy-button button="  "></buy-button>', reason: /"button" attribute is missing/ },
+    { markup: '<buy-button></buy-button>', reason: /disabled: no "button"/ },
+    { markup: '<buy-button button="  "></buy-button>', reason: /disabled: no "button"/ },
     {
       markup: '<buy-button button="b" endpoint="ftp://bff.test"></buy-button>',
-      reason: /not an http\(s\) URL/,
+      reason: /disabled: endpoint "ftp:\/\/bff\.test" is not http\(s\)/,
     },
   ])(
     '$markup: warns once, explains and stays disabled, never throws',

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { CheckoutErrorCode, CheckoutStatus } from './checkout-status.js';
+import type { CheckoutStatus } from './checkout-status.js';
 import { type CheckoutFailure, createSession } from './create-session.js';
 import {
   BuyButtonClickEvent,
@@ -113,7 +113,7 @@ export class BuyButtonElement extends LitElement {
   declare timeout: number;
 
   // Internal state: plain private fields, each change followed by `requestUpdate()`.
-  #status: CheckoutStatus = CheckoutStatus.Idle;
+  #status: CheckoutStatus = 'idle';
   #failure: CheckoutFailure | undefined;
   #slottedLabel = false;
   #inFlight = false;
@@ -148,11 +148,11 @@ export class BuyButtonElement extends LitElement {
    * under way or the button is disabled.
    */
   async checkout(): Promise<void> {
-    if (this.#inFlight || this.#status === CheckoutStatus.Redirecting || this.disabled) return;
+    if (this.#inFlight || this.#status === 'redirecting' || this.disabled) return;
     const planned = this.#config();
     if (!planned.ok) {
       this.#warn(planned.reason);
-      this.#dispatchError({ code: CheckoutErrorCode.InvalidConfig });
+      this.#dispatchError({ code: 'invalid-config' });
       return;
     }
     this.#inFlight = true;
@@ -161,25 +161,25 @@ export class BuyButtonElement extends LitElement {
       // Click handlers may have changed properties (an amount field, say): read them again.
       const config = this.#config();
       if (!config.ok) {
-        this.#dispatchError({ code: CheckoutErrorCode.InvalidConfig });
+        this.#dispatchError({ code: 'invalid-config' });
         return;
       }
-      this.#set(CheckoutStatus.Creating);
+      this.#set('creating');
       const result = await createSession(config.endpoint, config.request, {
         idempotencyKey: newIdempotencyKey(),
-        timeoutMs: this.timeout > 0 ? this.timeout : DEFAULT_TIMEOUT_MS,
+        timeoutMs: this.timeout || DEFAULT_TIMEOUT_MS,
       });
       if (!result.ok) {
-        this.#set(CheckoutStatus.Error, result.failure);
+        this.#set('error', result.failure);
         this.#dispatchError(result.failure);
         return;
       }
       storeSession(config.endpoint, result.session);
       if (!this.dispatchEvent(new BuyButtonSessionEvent(result.session))) {
-        this.#set(CheckoutStatus.Idle);
+        this.#set('idle');
         return;
       }
-      this.#set(CheckoutStatus.Redirecting);
+      this.#set('redirecting');
       this.navigate(result.session.redirectUrl);
     } finally {
       this.#inFlight = false;
@@ -197,9 +197,8 @@ export class BuyButtonElement extends LitElement {
   override render() {
     const config = this.#config();
     const t = messagesFor(this.#locale());
-    const busy =
-      this.#status === CheckoutStatus.Creating || this.#status === CheckoutStatus.Redirecting;
-    const code = config.ok ? this.#failure?.code : CheckoutErrorCode.InvalidConfig;
+    const busy = this.#status === 'creating' || this.#status === 'redirecting';
+    const code = config.ok ? this.#failure?.code : 'invalid-config';
     const message = code && t.errors[code];
     return html`<button
         part="button"
@@ -259,8 +258,8 @@ export class BuyButtonElement extends LitElement {
   // Back from the portal through the back/forward cache: the page is restored as it was left,
   // mid-redirect. Make the button usable again.
   #onPageShow = (event: PageTransitionEvent): void => {
-    if (event.persisted && this.#status === CheckoutStatus.Redirecting) {
-      this.#set(CheckoutStatus.Idle);
+    if (event.persisted && this.#status === 'redirecting') {
+      this.#set('idle');
     }
   };
 
@@ -269,9 +268,8 @@ export class BuyButtonElement extends LitElement {
    * the element runs, so shoppers see one button.
    */
   #adoptFallbackForms(): void {
-    for (const child of Array.from(this.children)) {
-      if (child instanceof HTMLFormElement && child.slot !== 'fallback') child.slot = 'fallback';
-    }
+    const form = this.#fallbackForm();
+    if (form) form.slot = 'fallback';
   }
 
   #fallbackForm(): HTMLFormElement | null {
@@ -284,32 +282,24 @@ export class BuyButtonElement extends LitElement {
    */
   #config(): Config {
     const form = this.#fallbackForm();
-    const field = (name: string): string | undefined => {
-      const input = form?.elements.namedItem(name);
-      return input instanceof HTMLInputElement ? text(input.value) : undefined;
-    };
+    // `namedItem` gives an input (or a RadioNodeList): both have `value`.
+    const field = (name: string): string | undefined =>
+      text((form?.elements.namedItem(name) as HTMLInputElement | null)?.value);
     const button = text(this.button) ?? field('button');
-    if (!button) return { ok: false, reason: 'the "button" attribute is missing' };
+    if (!button) return { ok: false, reason: 'no "button"' };
 
     const action = form?.getAttribute('action');
     const endpointText =
       text(this.endpoint) ??
-      (action ? action.replace(/\/sessions\/?(?:[?#].*)?$/, '') : undefined) ??
+      text(action?.replace(/\/sessions\/?$/, '')) ??
       (this.constructor as typeof BuyButtonElement).defaultEndpoint ??
       window.location.origin;
     const endpoint = absoluteHttpUrl(endpointText);
-    if (!endpoint)
-      return { ok: false, reason: `the endpoint "${endpointText}" is not an http(s) URL` };
+    if (!endpoint) return { ok: false, reason: `endpoint "${endpointText}" is not http(s)` };
 
     const request: CreateSessionRequest = { button, locale: this.#locale() };
-    for (const [key, value] of [
-      ['price', this.price],
-      ['currency', this.currency],
-      ['buttonName', this.buttonName],
-      ['returnUrl', this.returnUrl],
-      ['cancelUrl', this.cancelUrl],
-    ] as const) {
-      const given = text(value) ?? field(key);
+    for (const key of ['price', 'currency', 'buttonName', 'returnUrl', 'cancelUrl'] as const) {
+      const given = text(this[key]) ?? field(key);
       if (given) {
         request[key] = key.endsWith('Url')
           ? resolveUrl(given)
@@ -341,7 +331,7 @@ export class BuyButtonElement extends LitElement {
   #warn(reason: string): void {
     if (this.#warned === reason) return;
     this.#warned = reason;
-    console.warn(`<buy-button>: ${reason}; the button is disabled.`, this);
+    console.warn(`<buy-button> disabled: ${reason}`, this);
   }
 }
 
@@ -408,11 +398,11 @@ function resolveUrl(value: string): string {
 
 function hasLabelContent(nodes: Iterable<Node>): boolean {
   for (const node of nodes) {
-    if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return true;
+    // Text, or an element that is neither the fallback form nor named-slot content (the icon).
     if (
-      node instanceof Element &&
-      !(node instanceof HTMLFormElement) &&
-      !node.slot // named-slot content (the icon) is not the label
+      node instanceof Element
+        ? !(node instanceof HTMLFormElement || node.slot)
+        : node instanceof Text && node.data.trim()
     ) {
       return true;
     }

@@ -1,4 +1,4 @@
-import { CheckoutErrorCode } from './checkout-status.js';
+import type { CheckoutErrorCode } from './checkout-status.js';
 import type { CreateSessionRequest, Problem, SessionCreated } from './wire.js';
 
 /** Why an attempt failed; the element turns it into a localized message and an event. */
@@ -53,12 +53,10 @@ export async function createSession(
       });
       const result = await readAnswer(response);
       // A body cut short by the timeout reads as garbage: report the timeout, not the garbage.
-      return !result.ok && signal?.aborted
-        ? { ok: false, failure: { code: CheckoutErrorCode.Timeout } }
-        : result;
+      return !result.ok && signal?.aborted ? { ok: false, failure: { code: 'timeout' } } : result;
     } catch {
-      if (signal?.aborted) return { ok: false, failure: { code: CheckoutErrorCode.Timeout } };
-      if (attempt >= 2) return { ok: false, failure: { code: CheckoutErrorCode.Network } };
+      if (signal?.aborted) return { ok: false, failure: { code: 'timeout' } };
+      if (attempt >= 2) return { ok: false, failure: { code: 'network' } };
       // A short pause lets a blip (a proxy restarting, a network switch) pass before the retry.
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     }
@@ -71,15 +69,11 @@ async function readAnswer(response: Response): Promise<CreateSessionResult> {
     const session = asSession(await response.json().catch(() => undefined));
     return session
       ? { ok: true, session }
-      : { ok: false, failure: { code: CheckoutErrorCode.Unavailable, status } };
+      : { ok: false, failure: { code: 'unavailable', status } };
   }
   const problem = asProblem(await response.json().catch(() => undefined));
   const code =
-    status === 429
-      ? CheckoutErrorCode.RateLimited
-      : status >= 400 && status < 500
-        ? CheckoutErrorCode.Rejected
-        : CheckoutErrorCode.Unavailable;
+    status === 429 ? 'rate-limited' : status >= 400 && status < 500 ? 'rejected' : 'unavailable';
   return { ok: false, failure: problem ? { code, status, problem } : { code, status } };
 }
 
@@ -92,20 +86,17 @@ const SESSION_FIELDS = [
 ] as const;
 
 function asSession(value: unknown): SessionCreated | undefined {
-  if (!isRecord(value) || SESSION_FIELDS.some((field) => typeof value[field] !== 'string')) {
-    return undefined;
-  }
-  const session = Object.fromEntries(
-    SESSION_FIELDS.map((field) => [field, value[field]]),
-  ) as unknown as SessionCreated;
-  // The element navigates there: only ever to a web page, never to `javascript:` or the like.
-  return /^https?:\/\//i.test(session.redirectUrl) ? session : undefined;
+  const session = value as SessionCreated;
+  return isRecord(value) &&
+    SESSION_FIELDS.every((field) => typeof value[field] === 'string') &&
+    // The element navigates there: only ever to a web page, never to `javascript:` or the like.
+    /^https?:\/\//i.test(session.redirectUrl)
+    ? session
+    : undefined;
 }
 
 function asProblem(value: unknown): Problem | undefined {
-  return isRecord(value) && typeof value.status === 'number' && typeof value.title === 'string'
-    ? (value as unknown as Problem)
-    : undefined;
+  return isRecord(value) ? (value as unknown as Problem) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

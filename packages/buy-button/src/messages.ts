@@ -16,10 +16,10 @@ const en: Messages = {
   errors: {
     'invalid-config': 'This payment button is not available.',
     network: 'No connection to the payment service. Please try again.',
-    timeout: 'The payment service did not answer in time. Please try again.',
-    rejected: 'This payment could not be started. Please check the amount.',
+    timeout: 'The payment service did not answer. Please try again.',
+    rejected: 'This payment could not be started.',
     'rate-limited': 'Too many attempts. Please wait a minute.',
-    unavailable: 'Payment is unavailable right now. Please try again soon.',
+    unavailable: 'Payment is unavailable right now. Please try again.',
   },
 };
 
@@ -29,10 +29,10 @@ const fr: Messages = {
   errors: {
     'invalid-config': 'Ce bouton de paiement n’est pas disponible.',
     network: 'Service de paiement injoignable. Veuillez réessayer.',
-    timeout: 'Le service de paiement n’a pas répondu à temps. Veuillez réessayer.',
-    rejected: 'Ce paiement n’a pas pu être lancé. Vérifiez le montant.',
+    timeout: 'Le service de paiement n’a pas répondu. Veuillez réessayer.',
+    rejected: 'Ce paiement n’a pas pu être lancé.',
     'rate-limited': 'Trop de tentatives. Patientez une minute.',
-    unavailable: 'Paiement indisponible pour le moment. Réessayez bientôt.',
+    unavailable: 'Paiement indisponible pour le moment. Veuillez réessayer.',
   },
 };
 
@@ -45,17 +45,17 @@ export function messagesFor(locale: string): Messages {
 }
 
 /**
- * `4.50` + `EUR` in `fr-FR` → `4,50 €`. Returns `undefined` when the amount or currency is not
- * usable, so the label simply shows no price rather than a wrong one.
+ * `4.50` + `EUR` in `fr-FR` → `4,50 €`. Returns `undefined` when the amount, currency or locale
+ * is not usable, so the label simply shows no price rather than a wrong one.
  */
 export function formatPrice(locale: string, price: string, currency: string): string | undefined {
   const amount = Number(price);
-  if (!price.trim() || !Number.isFinite(amount) || !/^[A-Za-z]{3}$/.test(currency))
-    return undefined;
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+    return Number.isFinite(amount)
+      ? new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount)
+      : undefined;
   } catch {
-    // An invalid locale tag must not break the button: format in English instead.
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount);
+    // An unknown currency or locale tag must not break the button: no price in the label.
+    return undefined;
   }
 }

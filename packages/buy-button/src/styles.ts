@@ -13,8 +13,6 @@ export const styles = css`
     display: inline-flex;
     flex-direction: column;
     gap: var(--buy-button-gap, 0.5rem);
-    vertical-align: middle;
-    max-width: 100%;
     font-family: var(--buy-button-font-family, inherit);
   }
   @media (prefers-color-scheme: dark) {
@@ -56,15 +54,10 @@ export const styles = css`
     outline-offset: 2px;
   }
   button:disabled {
-    cursor: not-allowed;
     opacity: var(--buy-button-disabled-opacity, 0.6);
   }
-  [aria-busy] {
-    cursor: progress;
-  }
-  [part='spinner'] {
+  [part=spinner] {
     flex: none;
-    box-sizing: border-box;
     width: 1em;
     height: 1em;
     border: 2px solid var(--buy-button-spinner-color, currentColor);
@@ -77,7 +70,7 @@ export const styles = css`
   }
   /* A still ring still says "working" without moving. */
   @media (prefers-reduced-motion: reduce) {
-    [part='spinner'] {
+    [part=spinner] {
       animation: none;
     }
   }
@@ -86,8 +79,7 @@ export const styles = css`
       transform: rotate(1turn);
     }
   }
-  [part='error'] {
-    margin: 0;
+  [part=error] {
     padding: 0.5em 0.75em;
     border-radius: var(--buy-button-radius, 0.5rem);
     background: var(--buy-button-error-background, var(--_err-bg));
@@ -95,7 +87,7 @@ export const styles = css`
     font-size: 0.875em;
   }
   /* The alert region stays in the tree so screen readers announce what is put into it. */
-  [part='error']:empty {
+  [part=error]:empty {
     padding: 0;
   }
 `;

@@ -6,6 +6,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type BffApp, type BffDeps, createApp } from './app.js';
 import type { BffConfig } from './config/load-config.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
 import type { ScriptBundle } from './routes/script-routes.js';
 
 export interface StartBffOptions {
@@ -38,6 +39,7 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const host = options.host ?? config.host;
   const app = createApp(config, {
     clientIp: (c) => getConnInfo(c).remote.address,
+    fetch: createNodeHttpFetch(),
     scriptBundle: loadElementBundle,
     ...options.deps,
   });

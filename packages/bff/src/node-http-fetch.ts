@@ -1,0 +1,78 @@
+import http from 'node:http';
+import https from 'node:https';
+
+export interface NodeHttpFetchOptions {
+  /** Connections kept per upstream host. Default 256. */
+  maxSockets?: number;
+}
+
+/**
+ * A `fetch` for the BFF's own outgoing calls (upstream API, merchant webhook) on Node's `http`
+ * module with keep-alive agents. The calls are small JSON exchanges, and the global fetch's
+ * stream machinery costs more CPU than the exchange itself on the checkout hot path. Bodies are
+ * buffered whole; redirects are not followed (neither the API nor a webhook receiver should
+ * redirect). Anything else (a `Request` object, a streamed body) goes to the global `fetch`.
+ */
+export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof fetch {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256 };
+  const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+
+  return (input, init) => {
+    const body = init?.body;
+    if (input instanceof Request || (body != null && typeof body !== 'string')) {
+      return fetch(input, init);
+    }
+    const url = new URL(String(input));
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetch(input, init);
+    const signal = init?.signal ?? undefined;
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
+
+    return new Promise<Response>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const transport = url.protocol === 'https:' ? https : http;
+      const request = transport.request(
+        url,
+        { method, headers, agent: agents[url.protocol as 'http:' | 'https:'] },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', fail);
+          res.on('end', () => {
+            signal?.removeEventListener('abort', onAbort);
+            const status = res.statusCode ?? 502;
+            const responseHeaders = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) {
+              if (Array.isArray(value))
+                for (const item of value) responseHeaders.append(name, item);
+              else if (value !== undefined) responseHeaders.set(name, value);
+            }
+            const empty = status === 204 || status === 304 || method === 'HEAD';
+            resolve(
+              new Response(empty ? null : Buffer.concat(chunks), {
+                status,
+                statusText: res.statusMessage ?? '',
+                headers: responseHeaders,
+              }),
+            );
+          });
+        },
+      );
+      function fail(err: unknown) {
+        signal?.removeEventListener('abort', onAbort);
+        reject(err);
+      }
+      function onAbort() {
+        request.destroy();
+        fail(signal?.reason);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      request.on('error', fail);
+      request.end(typeof body === 'string' ? body : undefined);
+    });
+  };
+}

@@ -21,6 +21,21 @@ export interface LoadOptions {
   idempotencyKey?: boolean;
   /** One request's time limit, in ms; past it the request counts as a timeout. Default 10 000. */
   requestTimeoutMs?: number;
+  /**
+   * Sends each `Idempotency-Key` this many times in a row, each time to the next target, as a
+   * shopper's retry would (default 1). Needs `idempotencyKey`.
+   */
+  sendsPerKey?: number;
+  /** Return what each request got (key, status, sessionId) for checks on duplicates. */
+  record?: boolean;
+}
+
+/** What one request got, when `record` is on. */
+export interface RequestRecord {
+  key: string;
+  target: number;
+  status: number;
+  sessionId?: string;
 }
 
 export interface LoadResult {
@@ -32,6 +47,11 @@ export interface LoadResult {
   latenciesMs: number[];
   /** The slowest request, answered or not, in ms (proves nothing hung past its timeout). */
   maxMs: number;
+  /** Error answers (4xx, 5xx) that were not `application/problem+json`. */
+  notProblem: number;
+  /** Requests that got no answer, by error code (`ECONNRESET`, ...). */
+  errors: Record<string, number>;
+  records: RequestRecord[];
 }
 
 export interface LoadSummary {
@@ -56,43 +76,86 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const started = performance.now();
   const deadline = started + options.maxDurationMs;
 
+  const urls = targets.map((target) => new URL('/sessions', target));
+  const sendsPerKey = options.sendsPerKey ?? 1;
+  const records: RequestRecord[] = [];
+  let notProblem = 0;
+  const errors: Record<string, number> = {};
+
   const client = async (index: number) => {
-    const target = new URL('/sessions', targets[index % targets.length]);
+    let turn = index;
     while (sent < count && performance.now() < deadline) {
-      sent += 1;
-      const t0 = performance.now();
-      const status = await post(target, body, agent, timeoutMs, {
-        'content-type': 'application/json',
-        ...options.headers,
-        ...(options.idempotencyKey === true ? { 'idempotency-key': randomUUID() } : {}),
-      });
-      const elapsed = performance.now() - t0;
-      maxMs = Math.max(maxMs, elapsed);
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status > 0) latencies.push(elapsed);
+      const key = randomUUID();
+      for (let send = 0; send < sendsPerKey && sent < count; send += 1) {
+        sent += 1;
+        const target = turn % urls.length;
+        turn += 1;
+        const t0 = performance.now();
+        const answer = await post(urls[target] as URL, body, agent, timeoutMs, options.record, {
+          'content-type': 'application/json',
+          ...options.headers,
+          ...(options.idempotencyKey === true ? { 'idempotency-key': key } : {}),
+        });
+        const elapsed = performance.now() - t0;
+        maxMs = Math.max(maxMs, elapsed);
+        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+        if (answer.status > 0) latencies.push(elapsed);
+        if (answer.status >= 400 && !answer.problem) notProblem += 1;
+        if (answer.error !== undefined) errors[answer.error] = (errors[answer.error] ?? 0) + 1;
+        if (options.record === true) {
+          const record: RequestRecord = { key, target, status: answer.status };
+          const sessionId = sessionIdOf(answer.body);
+          if (sessionId !== undefined) record.sessionId = sessionId;
+          records.push(record);
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, i) => client(i)));
   const durationMs = performance.now() - started;
   agent.destroy();
-  return { sent, statuses, durationMs, latenciesMs: latencies, maxMs };
+  return { sent, statuses, durationMs, latenciesMs: latencies, maxMs, notProblem, errors, records };
 }
 
-/** Resolves the status code; 0 on a connection error, -1 on a timeout. The body is drained. */
+function codeOf(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error.message;
+}
+
+function sessionIdOf(body: string | undefined): string | undefined {
+  if (body === undefined || body === '') return undefined;
+  try {
+    const parsed = JSON.parse(body) as { sessionId?: unknown };
+    return typeof parsed.sessionId === 'string' ? parsed.sessionId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Answer {
+  /** HTTP status; 0 on a connection error, -1 on a timeout. */
+  status: number;
+  problem: boolean;
+  body?: string;
+  error?: string;
+}
+
+/** Sends one request and drains the answer (keeping its body only when asked). */
 function post(
   url: URL,
   body: string,
   agent: Agent,
   timeoutMs: number,
+  keepBody: boolean | undefined,
   headers: Record<string, string>,
-): Promise<number> {
+): Promise<Answer> {
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (status: number) => {
+    const settle = (answer: Answer) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve(status);
+      resolve(answer);
     };
     const req = request(url, {
       method: 'POST',
@@ -100,15 +163,19 @@ function post(
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
     });
     const timer = setTimeout(() => {
-      settle(-1);
+      settle({ status: -1, problem: false });
       req.destroy();
     }, timeoutMs);
     req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => settle(res.statusCode ?? 0));
-      res.on('error', () => settle(0));
+      const status = res.statusCode ?? 0;
+      const problem = (res.headers['content-type'] ?? '').startsWith('application/problem+json');
+      let text = '';
+      if (keepBody === true) res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      else res.resume();
+      res.on('end', () => settle({ status, problem, body: text }));
+      res.on('error', (error) => settle({ status: 0, problem: false, error: codeOf(error) }));
     });
-    req.on('error', () => settle(0));
+    req.on('error', (error) => settle({ status: 0, problem: false, error: codeOf(error) }));
     req.end(body);
   });
 }

@@ -9,15 +9,26 @@ import { fileURLToPath } from 'node:url';
 type ChildMessage =
   | { type: 'ready'; url: string }
   | { type: 'failed'; message: string }
-  | { type: 'memory'; rss: number; heapUsed: number };
+  | { type: 'memory'; rss: number; heapUsed: number; unhandledRejections: number };
 
 type ParentMessage = { type: 'memory' };
+
+export interface ChildHealth {
+  rss: number;
+  heapUsed: number;
+  unhandledRejections: number;
+}
 
 export interface ServerProcess {
   url: string;
   pid: number;
-  /** Resident set size and V8 heap in use, in bytes, as the child sees them. */
-  memory(): Promise<{ rss: number; heapUsed: number }>;
+  /**
+   * Resident set size and V8 heap in use after a full collection, in bytes, and how many promise
+   * rejections nobody handled so far.
+   */
+  memory(): Promise<ChildHealth>;
+  /** Resolves when the process has exited, whoever stopped it. */
+  exited: Promise<void>;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. Safe to call twice. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -51,6 +62,7 @@ export async function startServerProcess(
       url,
       pid: child.pid ?? 0,
       memory: () => askMemory(child),
+      exited,
       async stop(graceMs = 5000) {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGTERM');
@@ -90,7 +102,7 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
   });
 }
 
-function askMemory(child: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+function askMemory(child: ChildProcess): Promise<ChildHealth> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no memory answer within 5 s')), 5000);
     child.on('message', function onMessage(raw) {
@@ -98,7 +110,8 @@ function askMemory(child: ChildProcess): Promise<{ rss: number; heapUsed: number
       if (message.type !== 'memory') return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve({ rss: message.rss, heapUsed: message.heapUsed });
+      const { rss, heapUsed, unhandledRejections } = message;
+      resolve({ rss, heapUsed, unhandledRejections });
     });
     child.send({ type: 'memory' } satisfies ParentMessage);
   });
@@ -126,11 +139,17 @@ export function serveInChildProcess(start: () => Promise<{ url: string; close():
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.once('disconnect', stop);
+  // Counted (and shown) rather than fatal, so a soak can report them instead of dying on the first.
+  let unhandledRejections = 0;
+  process.on('unhandledRejection', (reason) => {
+    unhandledRejections += 1;
+    console.error('unhandled rejection:', reason);
+  });
   process.on('message', (raw) => {
     if ((raw as ParentMessage).type === 'memory') {
       globalThis.gc?.();
       const { rss, heapUsed } = process.memoryUsage();
-      send({ type: 'memory', rss, heapUsed });
+      send({ type: 'memory', rss, heapUsed, unhandledRejections });
     }
   });
   start().then(

@@ -34,10 +34,32 @@ function minifyHtml(html: string): string {
   return html.replace(/>\s+</g, '><').replace(/\s+/g, ' ').replace(/\s*>/g, '>');
 }
 
+/**
+ * Escapes every non-ASCII character of the bundle (`é` → `\u00e9`): a classic script is decoded
+ * with the page's charset when the server names none, and a shop page in windows-1252 would
+ * otherwise turn "réessayer" into "rÃ©essayer".
+ */
+function asciiOnly(): Plugin {
+  return {
+    name: 'buy-button:ascii-only',
+    // After minification, which would print the escapes back as UTF-8. (Columns in the source
+    // map shift by a few characters after each escape; lines stay right.)
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        chunk.code = chunk.code.replace(
+          /[^\x00-\x7f]/g,
+          (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
+      }
+    },
+  };
+}
+
 // The script-tag bundle only: `dist/buy-button.js`, one classic script with Lit inlined, no
 // imports, no eval. (The npm ESM build is plain `tsc` output, one module per source file.)
 export default defineConfig({
-  plugins: [minifyLitTemplates()],
+  plugins: [minifyLitTemplates(), asciiOnly()],
   build: {
     outDir: 'dist',
     emptyOutDir: false,

@@ -380,6 +380,18 @@ describe('<buy-button> checkout', () => {
     expect(element.status).toBe(CheckoutStatus.Error);
   });
 
+  it.each([-1, 0, Number.NaN])('falls back to the default timeout for %s', async (timeout) => {
+    const bff = fakeBff('ok');
+    const { element } = await mount(
+      `<buy-button button="btn_coffee" endpoint="${bff.endpoint}"></buy-button>`,
+    );
+    stayOnPage(element);
+    element.timeout = timeout;
+    const session = nextEvent(element, 'buy-button-session');
+    await element.checkout();
+    await session;
+  });
+
   it('treats a 201 that is not a session as unavailable', async () => {
     const bff = fakeBff('garbage');
     const { element } = await mount(

@@ -167,7 +167,8 @@ export class BuyButtonElement extends LitElement {
       this.#set('creating');
       const result = await createSession(config.endpoint, config.request, {
         idempotencyKey: newIdempotencyKey(),
-        timeoutMs: this.timeout || DEFAULT_TIMEOUT_MS,
+        // NaN, 0 or a negative value (which AbortSignal.timeout would throw on) mean the default.
+        timeoutMs: this.timeout > 0 ? this.timeout : DEFAULT_TIMEOUT_MS,
       });
       if (!result.ok) {
         this.#set('error', result.failure);

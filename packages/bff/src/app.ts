@@ -8,7 +8,7 @@ import type { BffEnv } from './app-env.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { IdempotencyGuard } from './checkout/idempotency.js';
 import { createOrderRefGenerator, orderRefMatcher } from './checkout/order-ref.js';
-import { ReceiptSigner } from './checkout/receipt-signer.js';
+import { type HmacSha256, ReceiptSigner } from './checkout/receipt-signer.js';
 import { RedirectPolicy } from './checkout/redirect-policy.js';
 import type { BffConfig } from './config/load-config.js';
 import { accessLog } from './middleware/access-log.js';
@@ -52,6 +52,8 @@ export interface BffDeps {
   waitUntil?: (task: Promise<unknown>) => void;
   /** The connection's peer address (the Node entry reads the socket). */
   clientIp?: (c: Context) => string | undefined;
+  /** HMAC for signing receipts. Default Web Crypto; the Node entry passes `node:crypto`'s. */
+  hmacSha256?: HmacSha256;
   /** The element's script-tag build for `/buy-button.js`. */
   scriptBundle?: ScriptBundleSource;
 }
@@ -109,7 +111,11 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const checkout = new CheckoutService({
     catalog: config.buttons,
     upstream,
-    receipts: new ReceiptSigner({ ...config.receipt, now }),
+    receipts: new ReceiptSigner({
+      ...config.receipt,
+      now,
+      ...(deps.hmacSha256 === undefined ? {} : { hmacSha256: deps.hmacSha256 }),
+    }),
     redirects: new RedirectPolicy({ allowedOrigins: config.allowedRedirectOrigins }),
     nextOrderRef: createOrderRefGenerator({
       prefix: config.orderRefPrefix,

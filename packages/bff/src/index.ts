@@ -9,10 +9,12 @@ export { formatAmount, parseAmount } from './checkout/amount.js';
 export { createOrderRefGenerator, orderRefMatcher } from './checkout/order-ref.js';
 export { paymentStatusOf } from './checkout/payment-status.js';
 export {
+  type HmacSha256,
   RECEIPT_ERROR_CODE,
   ReceiptError,
   type ReceiptErrorCode,
   ReceiptSigner,
+  webCryptoHmacSha256,
 } from './checkout/receipt-signer.js';
 export type {
   ButtonCatalog,

@@ -52,12 +52,14 @@ describe('createNodeHttpFetch', () => {
     expect(response.status).toBe(201);
     expect(response.headers.get('x-echo')).toBe('yes');
     expect(await response.json()).toEqual({ method: 'POST', body: '{"é":1}', length: '8' });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
   });
 
   it('answers a null body for 204', async () => {
     const response = await nodeFetch(`${base}/empty`);
     expect(response.status).toBe(204);
-    expect(response.body).toBeNull();
+    expect(await response.text()).toBe('');
   });
 
   it('rejects with the signal reason when the time limit passes', async () => {

@@ -76,3 +76,44 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
     });
   };
 }
+
+/**
+ * A `Response` whose body is already in memory and is read without a web stream: building a
+ * `ReadableStream` for a 500-byte JSON answer costs more than parsing it. `body` is `null`; read
+ * it with `text()`, `json()` or `arrayBuffer()`, once, as with any `Response`.
+ */
+class BufferedResponse extends Response {
+  readonly #buffer: Buffer;
+  #used = false;
+
+  constructor(buffer: Buffer, init: ResponseInit) {
+    super(null, init);
+    this.#buffer = buffer;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  override async text(): Promise<string> {
+    return this.#take().toString('utf8');
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const buffer = this.#take();
+    return buffer.buffer.slice(
+      buffer.byteOffset,
+      buffer.byteOffset + buffer.byteLength,
+    ) as ArrayBuffer;
+  }
+
+  #take(): Buffer {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#buffer;
+  }
+}

@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { nodeHmacSha256 } from '../node-hmac.js';
 import { RECEIPT_ERROR_CODE, ReceiptError, ReceiptSigner } from './receipt-signer.js';
 
 const SECRET = 's'.repeat(32);
@@ -62,5 +63,23 @@ describe('ReceiptSigner', () => {
   ])('refuses a receipt made with %s', async (_name, make) => {
     const signer = new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now: Date.now });
     expect(await failure(async () => signer.verify(await make()))).toBe(RECEIPT_ERROR_CODE.invalid);
+  });
+
+  it('signs the same receipt with node:crypto and Web Crypto, one that jose issues too', async () => {
+    const now = () => 1_800_000_000_000;
+    const web = await new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now }).sign(ORDER_REF);
+    const node = await new ReceiptSigner({
+      secret: SECRET,
+      ttlSeconds: 60,
+      now,
+      hmacSha256: nodeHmacSha256,
+    }).sign(ORDER_REF);
+    const viaJose = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(ORDER_REF)
+      .setExpirationTime(1_800_000_060)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(node).toBe(web);
+    expect(web).toBe(viaJose);
   });
 });

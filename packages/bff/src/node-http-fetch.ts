@@ -53,7 +53,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
             }
             const empty = status === 204 || status === 304 || method === 'HEAD';
             resolve(
-              new Response(empty ? null : Buffer.concat(chunks), {
+              new BufferedResponse(empty ? Buffer.alloc(0) : Buffer.concat(chunks), {
                 status,
                 statusText: res.statusMessage ?? '',
                 headers: responseHeaders,

@@ -9,6 +9,7 @@ import type { BffConfig } from './config/load-config.js';
 import { nodeHmacSha256 } from './node-hmac.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
 import type { ScriptBundle } from './routes/script-routes.js';
+import { jsonLogger } from './runtime/logger.js';
 
 export interface StartBffOptions {
   config: BffConfig;
@@ -38,6 +39,13 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const { config } = options;
   const port = options.port ?? config.port;
   const host = options.host ?? config.host;
+  const log = options.deps?.log ?? jsonLogger;
+  if (options.deps?.scriptBundle === undefined && (await loadElementBundle()) === undefined) {
+    log({
+      level: 'warn',
+      msg: 'buy-button.js is not built: run "pnpm --filter @buy-button/element build"; /buy-button.js answers 503 until then',
+    });
+  }
   const app = createApp(config, {
     clientIp: (c) => getConnInfo(c).remote.address,
     fetch: createNodeHttpFetch(),

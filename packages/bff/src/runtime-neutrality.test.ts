@@ -28,14 +28,17 @@ function reachableFrom(entry: string): Map<string, string> {
 }
 
 describe('runtime neutrality', () => {
-  it('the app imports nothing from node:* and never reads process.env', () => {
-    const modules = reachableFrom('app.ts');
-    expect(modules.size).toBeGreaterThan(20);
-    for (const [file, text] of modules) {
-      expect({ file, node: /from 'node:/.test(text) }).toEqual({ file, node: false });
-      expect({ file, env: /process\.env/.test(text) }).toEqual({ file, env: false });
-    }
-  });
+  it.each(['app.ts', 'fetch.ts'])(
+    '%s imports nothing from node:* and never reads process.env',
+    (entry) => {
+      const modules = reachableFrom(entry);
+      expect(modules.size).toBeGreaterThan(20);
+      for (const [file, text] of modules) {
+        expect({ file, node: /from 'node:/.test(text) }).toEqual({ file, node: false });
+        expect({ file, env: /process\.env/.test(text) }).toEqual({ file, env: false });
+      }
+    },
+  );
 
   it('answers through app.fetch alone, with standard Request and Response', async () => {
     const app = createApp(loadConfig(testEnv()), {

@@ -1,0 +1,17 @@
+/**
+ * `@buy-button/bff/fetch`: the runtime-neutral part only (no `node:*` import anywhere below it),
+ * for Deno, Bun, Workers and other Fetch runtimes.
+ *
+ * @example
+ * import { createApp, loadConfig } from '@buy-button/bff/fetch'
+ * const app = createApp(loadConfig(env))
+ * export default { fetch: app.fetch }
+ */
+export { type BffApp, type BffDeps, BODY_LIMIT_BYTES, createApp } from './app.js';
+export { type HmacSha256, webCryptoHmacSha256 } from './checkout/receipt-signer.js';
+export { ConfigError, type ConfigIssue } from './config/config-error.js';
+export { type BffConfig, loadConfig } from './config/load-config.js';
+export type { ScriptBundle, ScriptBundleSource } from './routes/script-routes.js';
+export type { LogEntry, Logger } from './runtime/logger.js';
+export { MemoryStore } from './store/memory-store.js';
+export type { SharedStore } from './store/shared-store.js';

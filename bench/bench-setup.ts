@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createConnection } from 'node:net';
 import { FIXTURES, type SandboxStats } from '@buy-button/sandbox';
 
 /** The page origin the load claims to come from; the BFF allows it. */
@@ -68,4 +69,23 @@ export function intFromEnv(name: string, fallback: number): number {
     throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+/** Redis's `used_memory` in bytes, read with one raw `INFO memory` (no client library needed). */
+export function redisUsedMemory(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let reply = '';
+    socket.setTimeout(2000, () => socket.destroy(new Error('INFO memory timed out')));
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write('INFO memory\r\n'));
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      reply += chunk;
+      const used = /used_memory:(\d+)\r\n/.exec(reply);
+      if (used?.[1] !== undefined) {
+        socket.destroy();
+        resolve(Number(used[1]));
+      }
+    });
+  });
 }

@@ -8,6 +8,7 @@ import {
   CHECKOUT_BODY,
   intFromEnv,
   PROXY_ENTRY,
+  redisUsedMemory,
   SANDBOX_ENTRY,
   SHOP_ORIGIN,
   sandboxStats,
@@ -138,23 +139,30 @@ async function main(): Promise<void> {
     ];
     const pairUrls = pair.map((instance) => instance.url);
     await load.run(burst(pairUrls, settings.warmupRequests, settings.concurrency));
+    const redisBefore = await redisUsedMemory(redis.port);
     const pairRounds: LoadResult[] = [];
     for (let round = 1; round <= settings.rounds; round += 1) {
       pairRounds.push(
         await load.run(burst(pairUrls, settings.roundRequests, settings.concurrency)),
       );
     }
+    const redisGrowth = (await redisUsedMemory(redis.port)) - redisBefore;
     const pairLogins = (await sandboxStats(sandbox.url)).logins - loginsBeforePair;
     for (const instance of pair) await instance.stop();
+    const pairSummary = summarize(pairRounds);
     rows.push(
       {
         figure: `2 BFF instances + Redis, ${c} in flight split`,
-        value: describeSummary(summarize(pairRounds)),
+        value: describeSummary(pairSummary),
       },
       {
         figure: 'upstream logins by the 2 instances',
         value: String(pairLogins),
         target: '1 (token shared through Redis)',
+      },
+      {
+        figure: 'Redis memory per checkout (idempotency record, kept 24 h)',
+        value: `${Math.round(redisGrowth / Math.max(1, pairSummary.ok))} B`,
       },
     );
 
@@ -180,10 +188,13 @@ async function memoryRow(load: LoadGenerator, sandbox: ServerProcess): Promise<R
     });
     const after = await bff.memory();
     const done = summarize([result]);
-    const growth = (after.rss - before.rss) / 2 ** 20;
+    const growth = after.rss - before.rss;
+    const heapGrowth = after.heapUsed - before.heapUsed;
     return {
       figure: `BFF RSS before → after ${done.ok.toLocaleString('en')} checkouts (memory store)`,
-      value: `${mib(before.rss)} → ${mib(after.rss)} (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB)`,
+      value:
+        `${mib(before.rss)} → ${mib(after.rss)} (${signedMib(growth)}; ` +
+        `JS heap in use ${signedMib(heapGrowth)}, ${Math.round(heapGrowth / Math.max(1, done.ok))} B per checkout)`,
       target: '< 50 MiB growth',
     };
   } finally {
@@ -234,6 +245,7 @@ function describeSummary(s: LoadSummary): string {
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const signedMib = (bytes: number) => `${bytes >= 0 ? '+' : ''}${mib(bytes)}`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 function progress(step: string): void {

@@ -9,13 +9,17 @@ import { fileURLToPath } from 'node:url';
 type ChildMessage =
   | { type: 'ready'; url: string }
   | { type: 'failed'; message: string }
-  | { type: 'memory'; rss: number; heapUsed: number; unhandledRejections: number };
+  | ({ type: 'memory' } & ChildHealth);
 
 type ParentMessage = { type: 'memory' };
 
 export interface ChildHealth {
   rss: number;
   heapUsed: number;
+  /** V8 heap reserved, used or not. */
+  heapTotal: number;
+  /** Memory outside the V8 heap held by JS objects (Buffers, ArrayBuffers). */
+  external: number;
   unhandledRejections: number;
 }
 
@@ -110,8 +114,8 @@ function askMemory(child: ChildProcess): Promise<ChildHealth> {
       if (message.type !== 'memory') return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      const { rss, heapUsed, unhandledRejections } = message;
-      resolve({ rss, heapUsed, unhandledRejections });
+      const { rss, heapUsed, heapTotal, external, unhandledRejections } = message;
+      resolve({ rss, heapUsed, heapTotal, external, unhandledRejections });
     });
     child.send({ type: 'memory' } satisfies ParentMessage);
   });
@@ -148,8 +152,8 @@ export function serveInChildProcess(start: () => Promise<{ url: string; close():
   process.on('message', (raw) => {
     if ((raw as ParentMessage).type === 'memory') {
       globalThis.gc?.();
-      const { rss, heapUsed } = process.memoryUsage();
-      send({ type: 'memory', rss, heapUsed, unhandledRejections });
+      const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+      send({ type: 'memory', rss, heapUsed, heapTotal, external, unhandledRejections });
     }
   });
   start().then(

@@ -97,6 +97,27 @@ describe('upstream token', () => {
     expect(harness.sandbox.stats().logins).toBe(1);
   });
 
+  it('takes a token that landed between its first look and taking the lock', async () => {
+    const harness = createHarness();
+    const login = await harness.sandbox.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'service@sandbox.test', password: 'sandbox-service' }),
+    });
+    const { data } = (await login.json()) as { data: { token: string } };
+    // The other instance's token lands exactly when this one takes the lock.
+    const setIfAbsent = harness.store.setIfAbsent.bind(harness.store);
+    harness.store.setIfAbsent = async (key, value, ttl) => {
+      if (key === TOKEN_LOCK_KEY) {
+        await harness.store.set(TOKEN_STORE_KEY, JSON.stringify({ token: data.token }), 3600_000);
+      }
+      return setIfAbsent(key, value, ttl);
+    };
+    expect((await checkout(harness, { button: 'btn_coffee' })).status).toBe(201);
+    expect(harness.calls.filter((call) => call.url.endsWith('/auth/login'))).toHaveLength(0);
+    expect(await harness.store.get(TOKEN_LOCK_KEY)).toBeUndefined();
+  });
+
   it('sends the static UPSTREAM_TOKEN and never logs in; a refused one is a 502', async () => {
     const harness = createHarness({
       env: { UPSTREAM_EMAIL: '', UPSTREAM_PASSWORD: '', UPSTREAM_TOKEN: 'not-a-valid-token' },

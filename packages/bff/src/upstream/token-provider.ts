@@ -113,6 +113,9 @@ class LoginTokenProvider implements TokenProvider {
     const lockId = crypto.randomUUID();
     if (await store.setIfAbsent(TOKEN_LOCK_KEY, lockId, timeoutMs + 1000)) {
       try {
+        // Another instance may have logged in and released the lock since our first look.
+        const landed = this.#fresh(await store.get(TOKEN_STORE_KEY));
+        if (landed !== undefined) return this.#keep(landed);
         return await this.#loginAndShare();
       } finally {
         if ((await store.get(TOKEN_LOCK_KEY)) === lockId) await store.delete(TOKEN_LOCK_KEY);

@@ -202,7 +202,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     '/',
     sessionRoutes({
       checkout,
-      idempotency: new IdempotencyGuard(store),
+      idempotency: new IdempotencyGuard(store, checkout.sessionCodec),
       createGuards,
       cancelGuards: [guard],
     }),

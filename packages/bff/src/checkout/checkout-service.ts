@@ -5,8 +5,9 @@ import type { UpstreamClient } from '../upstream/upstream-client.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from '../upstream/upstream-error.js';
 import type { UpstreamCreateSession, UpstreamOrder } from '../upstream/upstream-schemas.js';
 import { resolveCheckoutPrice } from './checkout-price.js';
+import type { SessionCodec } from './idempotency.js';
 import { paymentStatusOf } from './payment-status.js';
-import { ReceiptError, type ReceiptSigner } from './receipt-signer.js';
+import { ReceiptError, type ReceiptSigner, receiptExpiry } from './receipt-signer.js';
 import { fillRedirectUrl, type RedirectPolicy } from './redirect-policy.js';
 
 export interface CheckoutServiceOptions {
@@ -90,16 +91,50 @@ export class CheckoutService {
         }),
       );
     }
-    const redirect = new URL(o.portalUrl);
-    redirect.searchParams.set('code', session.conversionCode);
     return {
       sessionId: session.id,
       orderRef,
       conversionCode: session.conversionCode,
-      redirectUrl: redirect.href,
+      redirectUrl: this.#redirectUrl(session.conversionCode),
       receipt,
     };
   }
+
+  /** `PORTAL_URL?code=<conversionCode>`. */
+  #redirectUrl(conversionCode: string): string {
+    const redirect = new URL(this.#o.portalUrl);
+    redirect.searchParams.set('code', conversionCode);
+    return redirect.href;
+  }
+
+  /**
+   * Keeps an answer for idempotent replays in about 80 bytes: ids, code and the receipt's `exp`.
+   * The receipt is re-signed and the redirect URL re-derived, identical to the first answer.
+   */
+  readonly sessionCodec: SessionCodec = {
+    encode: (created) =>
+      JSON.stringify([
+        created.sessionId,
+        created.orderRef,
+        created.conversionCode,
+        receiptExpiry(created.receipt) ?? 0,
+      ]),
+    decode: async (stored) => {
+      const [sessionId, orderRef, conversionCode, exp] = JSON.parse(stored) as [
+        string,
+        string,
+        string,
+        number,
+      ];
+      return {
+        sessionId,
+        orderRef,
+        conversionCode,
+        redirectUrl: this.#redirectUrl(conversionCode),
+        receipt: await this.#o.receipts.sign(orderRef, exp),
+      };
+    },
+  };
 
   /** The orderRef a receipt grants; 401 problems for a forged or expired one. */
   async authorize(receipt: string | undefined): Promise<string> {

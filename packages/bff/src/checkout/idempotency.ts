@@ -9,9 +9,28 @@ const PENDING_TTL_MS = 2 * 60 * 1000;
 /** Visible ASCII, as keys are sent in a header; UUIDs fit easily. */
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
+/**
+ * How an answer is kept in the store: every checkout with a key leaves one record for 24 h, so
+ * the codec keeps only what cannot be rebuilt (the receipt can be re-signed, the redirect URL
+ * re-derived) and `decode(encode(x))` must equal `x` exactly.
+ */
+export interface SessionCodec {
+  encode(response: SessionCreated): string;
+  decode(stored: string): Promise<SessionCreated>;
+}
+
+const jsonCodec: SessionCodec = {
+  encode: (response) => JSON.stringify(response),
+  decode: async (stored) => JSON.parse(stored) as SessionCreated,
+};
+
+/*
+ * Records are plain strings, `p <fingerprint>` while running and `d <fingerprint> <answer>` once
+ * done: no nested JSON to escape, a few dozen bytes of overhead per key.
+ */
 type IdempotencyRecord =
   | { state: 'pending'; fingerprint: string }
-  | { state: 'done'; fingerprint: string; response: SessionCreated };
+  | { state: 'done'; fingerprint: string; response: string };
 
 /**
  * `Idempotency-Key` for `POST /sessions`. The same key with the same request returns the first
@@ -22,10 +41,12 @@ type IdempotencyRecord =
  */
 export class IdempotencyGuard {
   readonly #store: SharedStore;
+  readonly #codec: SessionCodec;
   readonly #running = new Map<string, Promise<SessionCreated>>();
 
-  constructor(store: SharedStore) {
+  constructor(store: SharedStore, codec: SessionCodec = jsonCodec) {
     this.#store = store;
+    this.#codec = codec;
   }
 
   /** Validates the header value; `undefined` when there is none. */
@@ -45,16 +66,15 @@ export class IdempotencyGuard {
     execute: () => Promise<SessionCreated>,
   ): Promise<SessionCreated> {
     const storeKey = `idem:${key}`;
-    const pending: IdempotencyRecord = { state: 'pending', fingerprint };
-    if (!(await this.#store.setIfAbsent(storeKey, JSON.stringify(pending), PENDING_TTL_MS))) {
+    if (!(await this.#store.setIfAbsent(storeKey, `p ${fingerprint}`, PENDING_TTL_MS))) {
       return this.#replay(key, storeKey, fingerprint);
     }
     const running = execute();
     this.#running.set(key, running);
     try {
       const response = await running;
-      const done: IdempotencyRecord = { state: 'done', fingerprint, response };
-      await this.#store.set(storeKey, JSON.stringify(done), IDEMPOTENCY_TTL_MS);
+      const record = `d ${fingerprint} ${this.#codec.encode(response)}`;
+      await this.#store.set(storeKey, record, IDEMPOTENCY_TTL_MS);
       return response;
     } catch (err) {
       await this.#store.delete(storeKey);
@@ -74,7 +94,7 @@ export class IdempotencyGuard {
       });
     }
     if (record.fingerprint !== fingerprint) throw new ProblemError('idempotencyKeyReused');
-    if (record.state === 'done') return record.response;
+    if (record.state === 'done') return this.#codec.decode(record.response);
     const running = this.#running.get(key);
     if (running !== undefined) return running;
     throw new ProblemError('idempotencyInProgress', { headers: { 'Retry-After': '1' } });
@@ -83,22 +103,22 @@ export class IdempotencyGuard {
 
 function parseRecord(raw: string | undefined): IdempotencyRecord | undefined {
   if (raw === undefined) return undefined;
-  try {
-    return JSON.parse(raw) as IdempotencyRecord;
-  } catch {
-    return undefined;
-  }
+  const first = raw.indexOf(' ');
+  if (raw.startsWith('p ')) return { state: 'pending', fingerprint: raw.slice(2) };
+  const second = raw.indexOf(' ', first + 1);
+  if (!raw.startsWith('d ') || second === -1) return undefined;
+  return { state: 'done', fingerprint: raw.slice(2, second), response: raw.slice(second + 1) };
 }
 
-/** A digest of everything that shapes the answer, so "same request" is exact. */
+/** A digest of everything that shapes the answer, so "same request" is exact (128 bits kept). */
 export async function requestFingerprint(parts: unknown): Promise<string> {
   const digest = await crypto.subtle.digest(
     'SHA-256',
     new TextEncoder().encode(JSON.stringify(parts)),
   );
-  let hex = '';
-  for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  let binary = '';
+  for (const byte of new Uint8Array(digest, 0, 16)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /**

@@ -78,8 +78,11 @@ export class ReceiptSigner {
     this.#now = now;
   }
 
-  async sign(orderRef: string): Promise<string> {
-    const exp = Math.floor(this.#now() / 1000) + this.#ttlSeconds;
+  /** Signs a receipt for `orderRef`; the same `exp` gives the same receipt (HMAC is deterministic). */
+  async sign(
+    orderRef: string,
+    exp = Math.floor(this.#now() / 1000) + this.#ttlSeconds,
+  ): Promise<string> {
     const input = `${HEADER}.${base64url(new TextEncoder().encode(JSON.stringify({ sub: orderRef, exp })))}`;
     return `${input}.${await this.#sign(input)}`;
   }
@@ -99,6 +102,20 @@ export class ReceiptSigner {
       if (err instanceof errors.JWTExpired) throw new ReceiptError(RECEIPT_ERROR_CODE.expired, err);
       throw new ReceiptError(RECEIPT_ERROR_CODE.invalid, err);
     }
+  }
+}
+
+/** The `exp` of a receipt this signer issued (read, not verified). */
+export function receiptExpiry(receipt: string): number | undefined {
+  const payload = receipt.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as {
+      exp?: unknown;
+    };
+    return typeof claims.exp === 'number' ? claims.exp : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -210,6 +210,24 @@ describe('Idempotency-Key', () => {
     expect(harness.sandbox.stats().sessionsCreated).toBe(1);
   });
 
+  it('keeps a small record per key and replays the first answer exactly, receipt included', async () => {
+    const harness = createHarness();
+    const headers = { 'idempotency-key': 'key-small' };
+    const first = (await (
+      await checkout(harness, { button: 'btn_coffee' }, headers)
+    ).json()) as SessionCreated;
+    const record = (await harness.store.get('idem:key-small')) ?? '';
+    expect(record.length).toBeLessThan(140);
+    expect(record).not.toContain(first.receipt);
+    harness.clock.now += 60_000;
+    const again = (await (
+      await checkout(harness, { button: 'btn_coffee' }, headers)
+    ).json()) as SessionCreated;
+    expect(again).toEqual(first);
+    const read = await status(harness, again.sessionId, again.receipt);
+    expect(read.status).toBe(200);
+  });
+
   it('still replays after 23 h, not after 24 h', async () => {
     const harness = createHarness();
     const headers = { 'idempotency-key': 'key-day' };
@@ -245,11 +263,7 @@ describe('Idempotency-Key', () => {
   it('answers 409 while the first request runs on another instance', async () => {
     const harness = createHarness();
     const fingerprint = await checkoutFingerprint({ button: 'btn_coffee' }, SHOP);
-    await harness.store.set(
-      'idem:key-4',
-      JSON.stringify({ state: 'pending', fingerprint }),
-      60_000,
-    );
+    await harness.store.set('idem:key-4', `p ${fingerprint}`, 60_000);
     const dup = await checkout(harness, { button: 'btn_coffee' }, { 'idempotency-key': 'key-4' });
     expect(dup.status).toBe(409);
     expect(dup.headers.get('retry-after')).toBe('1');

@@ -1,10 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { BffEnv } from './app-env.js';
+import { BODY_LIMIT_BYTES } from './body-limit.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { IdempotencyGuard } from './checkout/idempotency.js';
 import { createOrderRefGenerator, orderRefMatcher } from './checkout/order-ref.js';
@@ -13,6 +13,7 @@ import { RedirectPolicy } from './checkout/redirect-policy.js';
 import type { BffConfig } from './config/load-config.js';
 import { accessLog } from './middleware/access-log.js';
 import { clientIpResolver } from './middleware/client-ip.js';
+import { corsAllowlist } from './middleware/cors-allowlist.js';
 import { originGuard } from './middleware/origin-guard.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { ProblemError } from './problems/problem-error.js';
@@ -23,6 +24,7 @@ import { type ScriptBundleSource, scriptRoutes } from './routes/script-routes.js
 import { sessionRoutes } from './routes/session-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { createBackgroundTasks } from './runtime/background-tasks.js';
+import type { BodyReader } from './runtime/body-reader.js';
 import { jsonLogger, type Logger } from './runtime/logger.js';
 import { realSleep, type Sleep } from './runtime/timing.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -54,6 +56,8 @@ export interface BffDeps {
   clientIp?: (c: Context) => string | undefined;
   /** HMAC for signing receipts. Default Web Crypto; the Node entry passes `node:crypto`'s. */
   hmacSha256?: HmacSha256;
+  /** Reads request bodies; the Node entry reads the socket directly. Default `c.req.text()`. */
+  readBody?: BodyReader;
   /** The element's script-tag build for `/buy-button.js`. */
   scriptBundle?: ScriptBundleSource;
 }
@@ -65,9 +69,6 @@ export type BffApp = OpenAPIHono<BffEnv> & {
   /** The store the app keeps its state in. */
   readonly store: SharedStore;
 };
-
-/** Largest request body accepted: a checkout is a few hundred bytes. */
-export const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
  * Builds the BFF as a plain Fetch handler: only the Fetch API and Web Crypto, nothing listening,
@@ -178,8 +179,8 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   );
   app.use(
     '/sessions/*',
-    cors({
-      origin: [...config.allowedOrigins],
+    corsAllowlist({
+      origins: config.allowedOrigins,
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
       exposeHeaders: ['X-Request-Id', 'Retry-After'],
@@ -203,11 +204,12 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     sessionRoutes({
       checkout,
       idempotency: new IdempotencyGuard(store, checkout.sessionCodec),
+      readBody: deps.readBody,
       createGuards,
       cancelGuards: [guard],
     }),
   );
-  app.route('/', webhookRoutes({ handler: webhookHandler, background }));
+  app.route('/', webhookRoutes({ handler: webhookHandler, background, readBody: deps.readBody }));
   app.route('/', opsRoutes({ upstream }));
   app.route('/', scriptRoutes({ source: deps.scriptBundle, log }));
 

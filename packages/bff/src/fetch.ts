@@ -7,7 +7,8 @@
  * const app = createApp(loadConfig(env))
  * export default { fetch: app.fetch }
  */
-export { type BffApp, type BffDeps, BODY_LIMIT_BYTES, createApp } from './app.js';
+export { type BffApp, type BffDeps, createApp } from './app.js';
+export { BODY_LIMIT_BYTES } from './body-limit.js';
 export { type HmacSha256, webCryptoHmacSha256 } from './checkout/receipt-signer.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export { type BffConfig, loadConfig } from './config/load-config.js';

@@ -3,8 +3,9 @@
  * nothing: build a config with `loadConfig`, then `createApp` (any Fetch runtime) or `startBff`
  * (Node).
  */
-export { type BffApp, type BffDeps, BODY_LIMIT_BYTES, createApp } from './app.js';
+export { type BffApp, type BffDeps, createApp } from './app.js';
 export type { BffEnv } from './app-env.js';
+export { BODY_LIMIT_BYTES } from './body-limit.js';
 export { formatAmount, parseAmount } from './checkout/amount.js';
 export { createOrderRefGenerator, orderRefMatcher } from './checkout/order-ref.js';
 export { paymentStatusOf } from './checkout/payment-status.js';
@@ -35,6 +36,7 @@ export { type RunningBff, type StartBffOptions, startBff } from './node.js';
 export { ProblemError } from './problems/problem-error.js';
 export { PROBLEM, PROBLEM_BASE, type ProblemKind, problemType } from './problems/problem-types.js';
 export type { ScriptBundle, ScriptBundleSource } from './routes/script-routes.js';
+export type { BodyReader } from './runtime/body-reader.js';
 export { jsonLogger, type LogEntry, type Logger, silentLogger } from './runtime/logger.js';
 export type { Sleep } from './runtime/timing.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config/load-config.js';
@@ -59,6 +60,89 @@ describe('startBff', () => {
     release();
     expect((await inFlight).status).toBe(201);
     await closed;
+  });
+});
+
+describe('startBff over a real socket', () => {
+  async function withBff(
+    run: (url: string, harness: ReturnType<typeof createHarness>) => Promise<void>,
+  ) {
+    const harness = createHarness();
+    const running = await startBff({
+      config: harness.config,
+      port: 0,
+      host: '127.0.0.1',
+      deps: {
+        log: () => {},
+        fetch: async (input, init) => harness.sandbox.app.fetch(new Request(input, init)),
+      },
+    });
+    try {
+      await run(running.url, harness);
+    } finally {
+      await running.close();
+    }
+  }
+
+  /** A raw `node:http` POST, chunked when `chunked` (no Content-Length). */
+  function post(url: string, body: string, headers: Record<string, string>, chunked = false) {
+    return new Promise<{ status: number; location: string | undefined; text: string }>(
+      (resolve, reject) => {
+        const req = http.request(`${url}/sessions`, {
+          method: 'POST',
+          headers: chunked
+            ? headers
+            : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, location: res.headers.location, text }),
+          );
+        });
+        req.on('error', reject);
+        if (chunked) {
+          for (let i = 0; i < body.length; i += 4096) req.write(body.slice(i, i + 4096));
+          req.end();
+        } else req.end(body);
+      },
+    );
+  }
+
+  it('creates a session from a JSON body and from a form', async () => {
+    await withBff(async (url) => {
+      const json = await post(url, '{"button":"btn_coffee"}', {
+        'content-type': 'application/json',
+        origin: SHOP,
+      });
+      expect(json.status).toBe(201);
+      const form = await post(url, 'button=btn_coffee&price=', {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: SHOP,
+      });
+      expect(form.status).toBe(303);
+      expect(form.location).toMatch(/\/pay\?code=/);
+    });
+  });
+
+  it.each([
+    ['with Content-Length', false],
+    ['chunked', true],
+  ])('refuses an oversize body %s with 413', async (_name, chunked) => {
+    await withBff(async (url, harness) => {
+      const body = JSON.stringify({ button: 'btn_coffee', buttonName: 'x'.repeat(20_000) });
+      const response = await post(
+        url,
+        body,
+        { 'content-type': 'application/json', origin: SHOP },
+        chunked,
+      );
+      expect(response.status).toBe(413);
+      expect(harness.sandbox.stats().sessionsCreated).toBe(0);
+    });
   });
 });
 

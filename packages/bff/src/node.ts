@@ -6,6 +6,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type BffApp, type BffDeps, createApp } from './app.js';
 import type { BffConfig } from './config/load-config.js';
+import { nodeBodyReader } from './node-body-reader.js';
 import { nodeHmacSha256 } from './node-hmac.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
 import type { ScriptBundle } from './routes/script-routes.js';
@@ -50,6 +51,7 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
     clientIp: (c) => getConnInfo(c).remote.address,
     fetch: createNodeHttpFetch(),
     hmacSha256: nodeHmacSha256,
+    readBody: nodeBodyReader,
     scriptBundle: loadElementBundle,
     ...options.deps,
   });

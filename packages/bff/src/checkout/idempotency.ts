@@ -110,15 +110,28 @@ function parseRecord(raw: string | undefined): IdempotencyRecord | undefined {
   return { state: 'done', fingerprint: raw.slice(2, second), response: raw.slice(second + 1) };
 }
 
-/** A digest of everything that shapes the answer, so "same request" is exact (128 bits kept). */
-export async function requestFingerprint(parts: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    'SHA-256',
-    new TextEncoder().encode(JSON.stringify(parts)),
-  );
-  let binary = '';
-  for (const byte of new Uint8Array(digest, 0, 16)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/**
+ * A digest of everything that shapes the answer, so "same request" is exact: two 53-bit
+ * cyrb53 hashes with different seeds. Not cryptographic, and it need not be: it is only compared
+ * under one Idempotency-Key, whose holder chose both requests. A Web Crypto digest here was the
+ * largest single cost of an idempotent checkout.
+ */
+export function requestFingerprint(parts: unknown): string {
+  const text = JSON.stringify(parts);
+  return cyrb53(text, 0x9e3779b9).toString(36) + cyrb53(text, 0x85ebca6b).toString(36);
+}
+
+function cyrb53(text: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /**
@@ -128,7 +141,7 @@ export async function requestFingerprint(parts: unknown): Promise<string> {
 export function checkoutFingerprint(
   request: CreateSessionRequest,
   origin: string | undefined,
-): Promise<string> {
+): string {
   return requestFingerprint([
     origin ?? null,
     request.button,

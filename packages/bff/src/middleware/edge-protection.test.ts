@@ -1,6 +1,6 @@
 import type { Problem } from '@buy-button/element/wire';
 import { describe, expect, it } from 'vitest';
-import { BODY_LIMIT_BYTES } from '../app.js';
+import { BODY_LIMIT_BYTES } from '../body-limit.js';
 import { problemType } from '../problems/problem-types.js';
 import { checkout, createHarness, SHOP } from '../test/harness.js';
 

@@ -262,7 +262,7 @@ describe('Idempotency-Key', () => {
 
   it('answers 409 while the first request runs on another instance', async () => {
     const harness = createHarness();
-    const fingerprint = await checkoutFingerprint({ button: 'btn_coffee' }, SHOP);
+    const fingerprint = checkoutFingerprint({ button: 'btn_coffee' }, SHOP);
     await harness.store.set('idem:key-4', `p ${fingerprint}`, 60_000);
     const dup = await checkout(harness, { button: 'btn_coffee' }, { 'idempotency-key': 'key-4' });
     expect(dup.status).toBe(409);

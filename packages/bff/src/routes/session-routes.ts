@@ -3,10 +3,12 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { every } from 'hono/combine';
 import type { z } from 'zod';
 import type { BffEnv } from '../app-env.js';
+import { BODY_LIMIT_BYTES } from '../body-limit.js';
 import type { CheckoutService } from '../checkout/checkout-service.js';
 import { checkoutFingerprint, IdempotencyGuard } from '../checkout/idempotency.js';
 import { type FieldProblem, ProblemError } from '../problems/problem-error.js';
 import { wantsHtml } from '../problems/problem-response.js';
+import { type BodyReader, readBodyText } from '../runtime/body-reader.js';
 import { createSessionBody, sessionIdParam } from './api-schemas.js';
 
 export interface SessionRoutesOptions {
@@ -14,10 +16,13 @@ export interface SessionRoutesOptions {
   idempotency: IdempotencyGuard;
   /** Run before creating (origin check, rate limit), in order. */
   createGuards: MiddlewareHandler<BffEnv>[];
+  /** Reads request bodies (see `BodyReader`). */
+  readBody?: BodyReader | undefined;
   /** Run before cancel (origin check). */
   cancelGuards: MiddlewareHandler<BffEnv>[];
 }
 
+const URLENCODED = /^application\/x-www-form-urlencoded\b/i;
 const JSON_CONTENT = /^application\/(?:[\w.+-]*\+)?json\b/i;
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i;
 
@@ -27,27 +32,27 @@ export function sessionRoutes({
   idempotency,
   createGuards,
   cancelGuards,
+  readBody,
 }: SessionRoutesOptions) {
   const app = new Hono<BffEnv>();
-  // Answers hold receipts: no cache anywhere may keep them.
-  app.use('/sessions/*', async (c, next) => {
+  // Answers hold receipts: no cache anywhere may keep them. Set on the finished response's
+  // headers (not `c.header`, which would make the Node adapter rebuild the response).
+  const noStore: MiddlewareHandler<BffEnv> = async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
-  });
-  app.use('/sessions', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
+    c.res.headers.set('Cache-Control', 'no-store');
+  };
+  app.use('/sessions', noStore);
+  app.use('/sessions/*', noStore);
 
   app.post('/sessions', every(...createGuards), async (c) => {
     const key = IdempotencyGuard.parseKey(c.req.header('idempotency-key'));
-    const request = await readCreateRequest(c);
+    const request = await readCreateRequest(c, readBody);
     const origin = c.get('requestOrigin');
     const create = () => checkout.createCheckoutSession(request, origin);
     const created =
       key === undefined
         ? await create()
-        : await idempotency.run(key, await checkoutFingerprint(request, origin), create);
+        : await idempotency.run(key, checkoutFingerprint(request, origin), create);
     if (wantsHtml(c)) return c.redirect(created.redirectUrl, 303);
     return c.json(created, 201);
   });
@@ -66,18 +71,23 @@ export function sessionRoutes({
 }
 
 /** The body as JSON or as a form; any other media type is a 415. */
-async function readCreateRequest(c: Context): Promise<CreateSessionRequest> {
+async function readCreateRequest(
+  c: Context,
+  readBody: BodyReader | undefined,
+): Promise<CreateSessionRequest> {
   const contentType = c.req.header('content-type') ?? '';
   let raw: unknown;
   if (JSON_CONTENT.test(contentType)) {
-    const text = await c.req.text();
+    const text = await readBodyText(c, readBody, BODY_LIMIT_BYTES);
     try {
       raw = JSON.parse(text) as unknown;
     } catch (cause) {
       throw new ProblemError('malformedBody', { detail: 'The body is not valid JSON.', cause });
     }
   } else if (wantsHtml(c)) {
-    const form = await c.req.parseBody();
+    const form = URLENCODED.test(contentType)
+      ? Object.fromEntries(new URLSearchParams(await readBodyText(c, readBody, BODY_LIMIT_BYTES)))
+      : await c.req.parseBody();
     const fields: Record<string, unknown> = {};
     // Forms send every field, empty or not: an empty field means "not given".
     for (const [name, value] of Object.entries(form)) {

@@ -1,13 +1,16 @@
 import { type Context, Hono } from 'hono';
 import type { BffEnv } from '../app-env.js';
+import { BODY_LIMIT_BYTES } from '../body-limit.js';
 import { ProblemError } from '../problems/problem-error.js';
 import type { BackgroundTasks } from '../runtime/background-tasks.js';
+import { type BodyReader, readBodyText } from '../runtime/body-reader.js';
 import type { PaymentWebhookHandler } from '../webhooks/payment-webhook.js';
 import { webhookBody } from './api-schemas.js';
 
 export interface WebhookRoutesOptions {
   handler: PaymentWebhookHandler;
   background: BackgroundTasks;
+  readBody?: BodyReader | undefined;
 }
 
 /**
@@ -15,12 +18,12 @@ export interface WebhookRoutesOptions {
  * slow upstream read never makes the upstream's callback time out and retry. The same code
  * arriving again while it is being handled is not read twice.
  */
-export function webhookRoutes({ handler, background }: WebhookRoutesOptions) {
+export function webhookRoutes({ handler, background, readBody }: WebhookRoutesOptions) {
   const handling = new Set<string>();
   return new Hono<BffEnv>().post('/webhooks/payment', async (c) => {
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.text()) as unknown;
+      body = JSON.parse(await readBodyText(c, readBody, BODY_LIMIT_BYTES)) as unknown;
     } catch (cause) {
       throw new ProblemError('invalidWebhook', { detail: 'The body is not JSON.', cause });
     }

@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { BffEnv } from './app-env.js';
@@ -16,6 +15,7 @@ import { clientIpResolver } from './middleware/client-ip.js';
 import { corsAllowlist } from './middleware/cors-allowlist.js';
 import { originGuard } from './middleware/origin-guard.js';
 import { rateLimit } from './middleware/rate-limit.js';
+import { requestSizeLimit } from './middleware/request-size-limit.js';
 import { ProblemError } from './problems/problem-error.js';
 import { problemFromError, problemResponse } from './problems/problem-response.js';
 import { ROUTES } from './routes/api-schemas.js';
@@ -187,17 +187,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
       maxAge: 600,
     }),
   );
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ProblemError('bodyTooLarge', {
-          detail: `Bodies are limited to ${BODY_LIMIT_BYTES} bytes.`,
-        });
-      },
-    }),
-  );
+  app.use(requestSizeLimit({ maxSize: BODY_LIMIT_BYTES }));
 
   app.route(
     '/',

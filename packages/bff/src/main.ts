@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config/config-error.js';
 import { type BffConfig, loadConfig } from './config/load-config.js';
 import { startBff } from './node.js';
+import { createRedisStore } from './store/redis-store.js';
 
 /** The BFF as a process: configured from the environment (+ `BFF_CONFIG`), stopped by signals. */
 async function main(): Promise<void> {
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
 
   let running: Awaited<ReturnType<typeof startBff>>;
   try {
-    running = await startBff({ config });
+    // Several instances share state through Redis; one instance keeps it in memory.
+    const store = config.redisUrl === undefined ? undefined : createRedisStore(config.redisUrl);
+    running = await startBff({ config, ...(store === undefined ? {} : { deps: { store } }) });
   } catch (err) {
     console.error(
       `bff: cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`,

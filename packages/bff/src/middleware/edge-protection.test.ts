@@ -224,6 +224,26 @@ describe('every response', () => {
     });
   });
 
+  it('answers a shared-store outage with a 503 problem and Retry-After', async () => {
+    const down = Object.assign(new Error('redis down'), { code: 'STORE_UNAVAILABLE' });
+    const harness = createHarness({
+      deps: {
+        store: {
+          setIfAbsent: async () => Promise.reject(down),
+          get: async () => Promise.reject(down),
+          set: async () => Promise.reject(down),
+          delete: async () => Promise.reject(down),
+          increment: async () => Promise.reject(down),
+          close: async () => {},
+        },
+      },
+    });
+    const response = await checkout(harness, { button: 'btn_coffee' }, { 'idempotency-key': 'k' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(((await response.json()) as Problem).type).toBe(problemType('storeUnavailable'));
+  });
+
   it('answers an unexpected failure with a 500 problem and no stack trace', async () => {
     const harness = createHarness({
       deps: {

@@ -54,6 +54,10 @@ function toProblemError(err: unknown): ProblemError {
     if (err.status === 413) return new ProblemError('bodyTooLarge', { cause: err });
     if (err.status === 400) return new ProblemError('malformedBody', { cause: err });
   }
+  // Shared-state outages (the Redis store's `STORE_UNAVAILABLE`) are transient, not bugs.
+  if ((err as { code?: unknown } | null)?.code === 'STORE_UNAVAILABLE') {
+    return new ProblemError('storeUnavailable', { cause: err, headers: { 'Retry-After': '1' } });
+  }
   return new ProblemError('internal', { cause: err });
 }
 

@@ -100,6 +100,11 @@ export const PROBLEM = {
     status: 503,
     title: 'The element bundle is not available',
   },
+  storeUnavailable: {
+    slug: 'store-unavailable',
+    status: 503,
+    title: 'The service is briefly unavailable',
+  },
   internal: { slug: 'internal', status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { slug: string; status: number; title: string }>;
 

@@ -47,7 +47,16 @@ export class PaymentWebhookHandler {
     this.#o = options;
   }
 
+  /** Never rejects: it runs after the answer, so failures are logged, not thrown. */
   async handle(code: string): Promise<void> {
+    try {
+      await this.#handle(code);
+    } catch (err) {
+      this.#o.log({ level: 'error', msg: 'callback handling failed', error: describeError(err) });
+    }
+  }
+
+  async #handle(code: string): Promise<void> {
     const { upstream, store, forwarder, isOrderRef, now, log } = this.#o;
     let order: Awaited<ReturnType<UpstreamClient['getOrder']>>;
     try {

@@ -26,10 +26,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetch(input, init);
     const signal = init?.signal ?? undefined;
     const method = (init?.method ?? 'GET').toUpperCase();
-    const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((value, name) => {
-      headers[name] = value;
-    });
+    const headers = plainHeaders(init?.headers);
     if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
 
     return new Promise<Response>((resolve, reject) => {
@@ -75,6 +72,20 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       request.end(typeof body === 'string' ? body : undefined);
     });
   };
+}
+
+/** Header init as a plain object; the BFF passes plain objects, which need no `Headers` copy. */
+function plainHeaders(init: HeadersInit | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (init === undefined) return headers;
+  if (init instanceof Headers || Array.isArray(init)) {
+    new Headers(init).forEach((value, name) => {
+      headers[name] = value;
+    });
+    return headers;
+  }
+  for (const [name, value] of Object.entries(init)) headers[name.toLowerCase()] = value;
+  return headers;
 }
 
 /**

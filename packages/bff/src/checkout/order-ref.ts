@@ -23,7 +23,9 @@ export interface OrderRefOptions {
 export function createOrderRefGenerator(options: OrderRefOptions): () => string {
   const { prefix, now } = options;
   const fill = options.randomBytes ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
-  const random = new Uint8Array(10);
+  // Randomness is drawn 4 KiB at a time: one call per 409 references instead of one each.
+  const pool = new Uint8Array(options.randomBytes === undefined ? 4090 : 10);
+  let offset = pool.length;
   return () => {
     let time = Math.max(0, Math.floor(now()));
     let head = '';
@@ -31,7 +33,12 @@ export function createOrderRefGenerator(options: OrderRefOptions): () => string 
       head = ALPHABET.charAt(time % 32) + head;
       time = Math.floor(time / 32);
     }
-    fill(random);
+    if (offset + 10 > pool.length) {
+      fill(pool);
+      offset = 0;
+    }
+    const random = pool.subarray(offset, offset + 10);
+    offset += 10;
     let tail = '';
     // 80 bits as 16 groups of 5: two 40-bit halves keep the arithmetic exact in doubles.
     for (const half of [0, 5]) {

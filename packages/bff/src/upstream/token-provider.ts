@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { UpstreamCredential } from '../config/load-config.js';
 import { describeError, type Logger } from '../runtime/logger.js';
-import type { Sleep } from '../runtime/timing.js';
+import { type Sleep, withTimeout } from '../runtime/timing.js';
 import type { SharedStore } from '../store/shared-store.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
 import { envelopeSchema, failureSchema, loginDataSchema } from './upstream-schemas.js';
@@ -148,12 +148,16 @@ class LoginTokenProvider implements TokenProvider {
     const { apiUrl, fetch, timeoutMs, log } = this.#options;
     const call = 'POST /auth/login';
     let response: Response;
+    let body: unknown;
     try {
-      response = await fetch(`${apiUrl}/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ ...this.#login, origin: 'application' }),
-        signal: AbortSignal.timeout(timeoutMs),
+      [response, body] = await withTimeout(timeoutMs, async (signal) => {
+        const answer = await fetch(`${apiUrl}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ ...this.#login, origin: 'application' }),
+          signal,
+        });
+        return [answer, await answer.json().catch(() => undefined)] as const;
       });
     } catch (cause) {
       throw new UpstreamError(
@@ -162,7 +166,6 @@ class LoginTokenProvider implements TokenProvider {
         { cause },
       );
     }
-    const body = await response.json().catch(() => undefined);
     if (!response.ok) {
       const message = failureSchema.safeParse(body).data?.message;
       const code =

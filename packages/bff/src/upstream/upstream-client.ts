@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../runtime/logger.js';
-import { backoffDelay, type Sleep } from '../runtime/timing.js';
+import { backoffDelay, type Sleep, withTimeout } from '../runtime/timing.js';
 import { isTimeout, type TokenProvider } from './token-provider.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
 import {
@@ -177,14 +177,16 @@ export class UpstreamClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(apiUrl + path, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
+      [response, text] = await withTimeout(timeoutMs, async (signal) => {
+        const answer = await fetch(apiUrl + path, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal,
+        });
+        // Reading the body to the end also frees the connection for reuse.
+        return [answer, await answer.text()] as const;
       });
-      // Reading the body to the end also frees the connection for reuse.
-      text = await response.text();
     } catch (cause) {
       throw new UpstreamError(
         isTimeout(cause) ? UPSTREAM_ERROR_CODE.timeout : UPSTREAM_ERROR_CODE.unreachable,

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describeError, type Logger } from '../runtime/logger.js';
-import { backoffDelay, type Sleep } from '../runtime/timing.js';
+import { backoffDelay, type Sleep, withTimeout } from '../runtime/timing.js';
 
 export interface WebhookForwarderOptions {
   /** `WEBHOOK_FORWARD_URL`. */
@@ -44,19 +44,22 @@ export class WebhookForwarder {
         .map((signer) => signer.sign(id, timestamp, payload))
         .join(' ');
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'buy-button-bff',
-            'webhook-id': id,
-            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-            'webhook-signature': signature,
-          },
-          body: payload,
-          signal: AbortSignal.timeout(timeoutMs),
+        const response = await withTimeout(timeoutMs, async (signal) => {
+          const answer = await fetch(url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': 'buy-button-bff',
+              'webhook-id': id,
+              'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+              'webhook-signature': signature,
+            },
+            body: payload,
+            signal,
+          });
+          await answer.arrayBuffer().catch(() => undefined);
+          return answer;
         });
-        await response.arrayBuffer().catch(() => undefined);
         if (response.ok) return true;
         log({
           level: 'warn',

@@ -112,26 +112,24 @@ export class CheckoutService {
    * The receipt is re-signed and the redirect URL re-derived, identical to the first answer.
    */
   readonly sessionCodec: SessionCodec = {
-    encode: (created) =>
-      JSON.stringify([
-        created.sessionId,
-        created.orderRef,
-        created.conversionCode,
-        receiptExpiry(created.receipt) ?? 0,
-      ]),
+    // Space-separated, the common case; JSON when an upstream id or code holds a space.
+    encode: (created) => {
+      const parts = [created.sessionId, created.orderRef, created.conversionCode];
+      const exp = receiptExpiry(created.receipt) ?? 0;
+      return parts.some((part) => part.includes(' ') || part.startsWith('['))
+        ? JSON.stringify([...parts, exp])
+        : [...parts, exp].join(' ');
+    },
     decode: async (stored) => {
-      const [sessionId, orderRef, conversionCode, exp] = JSON.parse(stored) as [
-        string,
-        string,
-        string,
-        number,
-      ];
+      const [sessionId = '', orderRef = '', conversionCode = '', exp = 0] = stored.startsWith('[')
+        ? (JSON.parse(stored) as [string, string, string, number])
+        : stored.split(' ');
       return {
         sessionId,
         orderRef,
         conversionCode,
         redirectUrl: this.#redirectUrl(conversionCode),
-        receipt: await this.#o.receipts.sign(orderRef, exp),
+        receipt: await this.#o.receipts.sign(orderRef, Number(exp)),
       };
     },
   };

@@ -65,15 +65,17 @@ export class IdempotencyGuard {
     fingerprint: string,
     execute: () => Promise<SessionCreated>,
   ): Promise<SessionCreated> {
-    const storeKey = `idem:${key}`;
-    if (!(await this.#store.setIfAbsent(storeKey, `p ${fingerprint}`, PENDING_TTL_MS))) {
+    // `join` builds flat strings: concatenations would be kept as trees of pieces, and a memory
+    // store holds one record per checkout for 24 h.
+    const storeKey = ['idem', key].join(':');
+    if (!(await this.#store.setIfAbsent(storeKey, ['p', fingerprint].join(' '), PENDING_TTL_MS))) {
       return this.#replay(key, storeKey, fingerprint);
     }
     const running = execute();
     this.#running.set(key, running);
     try {
       const response = await running;
-      const record = `d ${fingerprint} ${this.#codec.encode(response)}`;
+      const record = ['d', fingerprint, this.#codec.encode(response)].join(' ');
       await this.#store.set(storeKey, record, IDEMPOTENCY_TTL_MS);
       return response;
     } catch (err) {
@@ -118,7 +120,7 @@ function parseRecord(raw: string | undefined): IdempotencyRecord | undefined {
  */
 export function requestFingerprint(parts: unknown): string {
   const text = JSON.stringify(parts);
-  return cyrb53(text, 0x9e3779b9).toString(36) + cyrb53(text, 0x85ebca6b).toString(36);
+  return [cyrb53(text, 0x9e3779b9).toString(36), cyrb53(text, 0x85ebca6b).toString(36)].join('');
 }
 
 function cyrb53(text: string, seed: number): number {

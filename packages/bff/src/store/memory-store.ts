@@ -7,9 +7,19 @@ export interface MemoryStoreOptions {
   maxEntries?: number;
 }
 
-interface Entry {
-  value: string;
-  expiresAt: number;
+/**
+ * Each entry is one string, `<expiresAt base 36>|<value>`: no object per key, which for an
+ * idempotency record (one per checkout, kept 24 h) is a good part of its memory.
+ */
+const SEPARATOR = '|';
+
+function pack(expiresAt: number, value: string): string {
+  return [expiresAt.toString(36), value].join(SEPARATOR);
+}
+
+function unpack(packed: string): { expiresAt: number; value: string } {
+  const cut = packed.indexOf(SEPARATOR);
+  return { expiresAt: Number.parseInt(packed.slice(0, cut), 36), value: packed.slice(cut + 1) };
 }
 
 /**
@@ -19,7 +29,7 @@ interface Entry {
  * order is the eviction order.
  */
 export class MemoryStore implements SharedStore {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, string>();
   readonly #now: () => number;
   readonly #maxEntries: number;
   #closed = false;
@@ -56,7 +66,7 @@ export class MemoryStore implements SharedStore {
     }
     // The window is fixed at the first hit: the count changes, the expiry does not.
     const count = Number(entry.value) + 1;
-    entry.value = String(count);
+    this.#entries.set(key, pack(entry.expiresAt, String(count)));
     return { count, resetInMs: entry.expiresAt - this.#now() };
   }
 
@@ -70,10 +80,11 @@ export class MemoryStore implements SharedStore {
     return this.#entries.size;
   }
 
-  #live(key: string): Entry | undefined {
+  #live(key: string): { expiresAt: number; value: string } | undefined {
     this.#check();
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
+    const packed = this.#entries.get(key);
+    if (packed === undefined) return undefined;
+    const entry = unpack(packed);
     if (entry.expiresAt <= this.#now()) {
       this.#entries.delete(key);
       return undefined;
@@ -84,7 +95,7 @@ export class MemoryStore implements SharedStore {
   #write(key: string, value: string, ttlMs: number): void {
     this.#check();
     this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
+    this.#entries.set(key, pack(this.#now() + ttlMs, value));
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next();
       if (oldest.done === true) break;

@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // (node tests beside the sources, browser tests for the element).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'tests/vitest.config.ts'],
   },
 });

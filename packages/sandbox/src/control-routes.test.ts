@@ -46,6 +46,7 @@ describe('/__sandbox/stats', () => {
     await h.call('POST', `/__sandbox/orders/${session.conversionCode}/pay`);
     await h.sandbox.whenIdle();
     const res = await h.call<SandboxStats>('GET', '/__sandbox/stats');
+    expect(res.body).toMatchObject({ logins: 1, sessionsCreated: 1, webhooksDelivered: 1 });
     expect(success(res.body)).toEqual({
       logins: 1,
       loginFailures: 0,

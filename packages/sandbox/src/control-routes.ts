@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { ok, parseJsonBody } from './envelope.js';
 import { NotFoundError } from './errors.js';
@@ -44,17 +44,25 @@ export interface ControlRoutesOptions {
   setFaults: (patch: Partial<FaultSettings>) => FaultSettings;
 }
 
+/**
+ * Test controls answer their figures at the top level (`{ logins, ... }`), and, like every
+ * sandbox answer, also inside the envelope's `data`, so either way of reading them works.
+ */
+function flat<T extends object>(c: Context, value: T) {
+  return c.json({ success: true, status: 200, data: value, ...value });
+}
+
 /** `/__sandbox`: the sandbox's own test controls; the real API has nothing like it. */
 export function controlRoutes({ store, stats, faults, setFaults }: ControlRoutesOptions) {
   return new Hono()
-    .get('/stats', (c) => ok(c, stats()))
-    .get('/faults', (c) => ok(c, faults()))
+    .get('/stats', (c) => flat(c, stats()))
+    .get('/faults', (c) => flat(c, faults()))
     .post('/faults', async (c) => {
       const patch = await parseJsonBody(c, faultSettingsBody);
       const next: Partial<FaultSettings> = {};
       if (patch.latencyMs !== undefined) next.latencyMs = patch.latencyMs;
       if (patch.faultRate !== undefined) next.faultRate = patch.faultRate;
-      return ok(c, setFaults(next));
+      return flat(c, setFaults(next));
     })
     .post('/orders/:code/:helper', (c) => {
       const { code, helper } = c.req.param();

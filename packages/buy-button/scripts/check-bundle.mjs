@@ -16,7 +16,7 @@ if (/(^|[;}\s])import\s*[\s{*'"(]/.test(code.replace(/`[^`]*`/g, ''))) {
 if (/(^|[;}\s])export\s*[{*]|export default/.test(code)) problems.push('has an export statement');
 if (/\beval\s*\(|new\s+Function\s*\(/.test(code)) problems.push("needs 'unsafe-eval'");
 // Pages that declare no charset decode the script as windows-1252: ASCII reads the same in all.
-if (/[^\x00-\x7f]/.test(code)) problems.push('has non-ASCII characters');
+if (/[\u0080-\uffff]/.test(code)) problems.push('has non-ASCII characters');
 try {
   // Parses as a classic script (throws on module syntax).
   new Function(code);

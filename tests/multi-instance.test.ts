@@ -39,15 +39,9 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
   };
   const [portA, portB] = await Promise.all([freePort(), freePort()]);
-  [a, b] = await Promise.all(
-    [portA, portB].map((port) =>
-      startBffProcess({
-        ...shared,
-        BFF_PORT: String(port),
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-      }),
-    ),
-  );
+  const start = (port: number) =>
+    startBffProcess({ ...shared, BFF_PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
+  [a, b] = await Promise.all([start(portA), start(portB)]);
 });
 
 afterAll(async () => {

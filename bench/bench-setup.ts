@@ -43,8 +43,9 @@ export function bffEnv(
 /** The sandbox's counters (`GET /__sandbox/stats`). */
 export async function sandboxStats(sandboxUrl: string): Promise<SandboxStats> {
   const response = await fetch(`${sandboxUrl}/__sandbox/stats`);
-  const envelope = (await response.json()) as { data: SandboxStats };
-  return envelope.data;
+  // The figures sit at the top level and, like every sandbox answer, also under `data`.
+  const body = (await response.json()) as SandboxStats & { data?: SandboxStats };
+  return body.data ?? body;
 }
 
 /** Changes the sandbox's injected latency and fault rate at runtime. */

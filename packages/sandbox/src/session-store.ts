@@ -44,23 +44,12 @@ export interface SessionRecord {
   deletedAt: number | null;
 }
 
-/** `data` of the session endpoints. */
-export interface SessionView {
-  id: string;
-  button: string;
-  orderRef: string;
-  conversionCode: string;
-  price: string;
-  currency: string;
-  buttonName: string;
-  callbackUrl: string | null;
-  returnUrl: string | null;
-  cancelUrl: string | null;
-  paymentUrl: string;
+/** `data` of the session endpoints: the record as the API shows it, with its order's state. */
+export type SessionView = Omit<SessionRecord, 'createdAt' | 'expiresAt' | 'deletedAt'> & {
   state: OrderState;
   createdAt: string;
   expiresAt: string;
-}
+};
 
 /** `data` of the order status endpoints and the `/__sandbox/orders` helpers. */
 export interface OrderStatusView {

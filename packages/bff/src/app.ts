@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { BffEnv } from './app-env.js';
 import { BODY_LIMIT_BYTES } from './body-limit.js';
 import { CheckoutService } from './checkout/checkout-service.js';
@@ -16,12 +15,13 @@ import { corsAllowlist } from './middleware/cors-allowlist.js';
 import { originGuard } from './middleware/origin-guard.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestSizeLimit } from './middleware/request-size-limit.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { ProblemError } from './problems/problem-error.js';
 import { problemFromError, problemResponse } from './problems/problem-response.js';
 import { ROUTES } from './routes/api-schemas.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { type ScriptBundleSource, scriptRoutes } from './routes/script-routes.js';
-import { sessionRoutes } from './routes/session-routes.js';
+import { createSessionFastPath, sessionRoutes } from './routes/session-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { createBackgroundTasks } from './runtime/background-tasks.js';
 import type { BodyReader } from './runtime/body-reader.js';
@@ -166,24 +166,35 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     createGuards.push(rateLimit({ store, limit: config.rateLimit, clientIp }));
   }
 
+  const idempotency = new IdempotencyGuard(store, checkout.sessionCodec);
+  const exposeHeaders = ['X-Request-Id', 'Retry-After'];
+
   const app = new OpenAPIHono<BffEnv>();
-  app.use(requestId());
-  app.use(accessLog({ log }));
-  app.use(
-    secureHeaders({
-      // Per route instead: the script is loaded cross-origin, the API is read through CORS.
-      crossOriginResourcePolicy: false,
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      overwrite: false,
+  // The element's checkout, ahead of the layers below: it applies the same ones itself, in one
+  // step, and hands every other request on to them.
+  app.post(
+    '/sessions',
+    createSessionFastPath({
+      checkout,
+      idempotency,
+      readBody: deps.readBody,
+      createGuards,
+      log,
+      allowedOrigins: config.allowedOrigins,
+      exposeHeaders,
+      maxSize: BODY_LIMIT_BYTES,
     }),
   );
+  app.use(requestId());
+  app.use(accessLog({ log }));
+  app.use(securityHeaders());
   app.use(
     '/sessions/*',
     corsAllowlist({
       origins: config.allowedOrigins,
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
-      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+      exposeHeaders,
       maxAge: 600,
     }),
   );
@@ -193,7 +204,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     '/',
     sessionRoutes({
       checkout,
-      idempotency: new IdempotencyGuard(store, checkout.sessionCodec),
+      idempotency,
       readBody: deps.readBody,
       createGuards,
       cancelGuards: [guard],

@@ -1,14 +1,16 @@
-import type { CreateSessionRequest } from '@buy-button/element/wire';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import type { CreateSessionRequest, SessionCreated } from '@buy-button/element/wire';
+import { type Context, Hono, type MiddlewareHandler, type Next } from 'hono';
 import { every } from 'hono/combine';
 import type { z } from 'zod';
 import type { BffEnv } from '../app-env.js';
 import { BODY_LIMIT_BYTES } from '../body-limit.js';
 import type { CheckoutService } from '../checkout/checkout-service.js';
 import { checkoutFingerprint, IdempotencyGuard } from '../checkout/idempotency.js';
+import { applySecurityHeaders, SECURITY_HEADERS } from '../middleware/security-headers.js';
 import { type FieldProblem, ProblemError } from '../problems/problem-error.js';
-import { wantsHtml } from '../problems/problem-response.js';
+import { problemFromError, wantsHtml } from '../problems/problem-response.js';
 import { type BodyReader, readBodyText } from '../runtime/body-reader.js';
+import type { Logger } from '../runtime/logger.js';
 import { createSessionBody, sessionIdParam } from './api-schemas.js';
 
 export interface SessionRoutesOptions {
@@ -44,15 +46,9 @@ export function sessionRoutes({
   app.use('/sessions', noStore);
   app.use('/sessions/*', noStore);
 
+  const create = createSession({ checkout, idempotency, readBody });
   app.post('/sessions', every(...createGuards), async (c) => {
-    const key = IdempotencyGuard.parseKey(c.req.header('idempotency-key'));
-    const request = await readCreateRequest(c, readBody);
-    const origin = c.get('requestOrigin');
-    const create = () => checkout.createCheckoutSession(request, origin);
-    const created =
-      key === undefined
-        ? await create()
-        : await idempotency.run(key, checkoutFingerprint(request, origin), create);
+    const created = await create(c);
     if (wantsHtml(c)) return c.redirect(created.redirectUrl, 303);
     return c.json(created, 201);
   });
@@ -68,6 +64,121 @@ export function sessionRoutes({
   });
 
   return app;
+}
+
+/**
+ * What `POST /sessions` does once the guards passed: the key, the body, the checkout (once per
+ * Idempotency-Key). Shared by the route and by `createSessionFastPath`.
+ */
+function createSession({
+  checkout,
+  idempotency,
+  readBody,
+}: Pick<SessionRoutesOptions, 'checkout' | 'idempotency' | 'readBody'>) {
+  return async (c: Context<BffEnv>): Promise<SessionCreated> => {
+    const key = IdempotencyGuard.parseKey(c.req.header('idempotency-key'));
+    const request = await readCreateRequest(c, readBody);
+    const origin = c.get('requestOrigin');
+    const create = () => checkout.createCheckoutSession(request, origin);
+    return key === undefined
+      ? create()
+      : idempotency.run(key, checkoutFingerprint(request, origin), create);
+  };
+}
+
+export interface CreateSessionFastPathOptions
+  extends Pick<SessionRoutesOptions, 'checkout' | 'idempotency' | 'readBody' | 'createGuards'> {
+  log: Logger;
+  /** `ALLOWED_ORIGINS`: CORS headers for these. */
+  allowedOrigins: readonly string[];
+  /** `Access-Control-Expose-Headers` for them. */
+  exposeHeaders: readonly string[];
+  /** Largest body accepted, in bytes. */
+  maxSize: number;
+  /** High-resolution clock in ms, for the access log. Default `performance.now`. */
+  clock?: () => number;
+}
+
+const REQUEST_ID = /^[\w\-=]{1,255}$/;
+const noop = async () => {};
+
+/**
+ * `POST /sessions` with a JSON body of declared length, the element's request, in one handler:
+ * the request id, CORS, size limit, guards, checkout, no-store, security headers and the access
+ * log that the app's middleware and the route apply one layer each, with the same outcome
+ * (headers, problems, log line). Registered before that middleware, it skips the layers and
+ * answers with plain header records, which the Node adapter writes without building `Headers`.
+ * Anything else (forms, chunked bodies, other media types) goes on to the layered route.
+ */
+export function createSessionFastPath(
+  options: CreateSessionFastPathOptions,
+): MiddlewareHandler<BffEnv> {
+  const { log, maxSize } = options;
+  const clock = options.clock ?? (() => performance.now());
+  const create = createSession(options);
+  const guards = every(...options.createGuards);
+  const allowed = new Set(options.allowedOrigins);
+  const expose = options.exposeHeaders.join(',');
+  const security: Record<string, string> = {};
+  for (const [name, value] of SECURITY_HEADERS) security[name.toLowerCase()] = value;
+
+  return async function createSessionFastPath(c: Context<BffEnv>, next: Next) {
+    const length = c.req.header('content-length');
+    if (
+      length === undefined ||
+      c.req.header('transfer-encoding') !== undefined ||
+      !JSON_CONTENT.test(c.req.header('content-type') ?? '')
+    ) {
+      return next();
+    }
+    const start = clock();
+    const incomingId = c.req.header('x-request-id');
+    const requestId =
+      incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : crypto.randomUUID();
+    c.set('requestId', requestId);
+    const origin = c.req.header('origin');
+    const cors = origin !== undefined && allowed.has(origin);
+
+    let response: Response;
+    try {
+      if (Number(length) > maxSize) {
+        throw new ProblemError('bodyTooLarge', {
+          detail: `Bodies are limited to ${maxSize} bytes.`,
+        });
+      }
+      await guards(c, noop);
+      const body = JSON.stringify(await create(c));
+      const headers: Record<string, string> = { 'x-request-id': requestId, vary: 'Origin' };
+      if (cors) {
+        headers['access-control-allow-origin'] = origin;
+        headers['access-control-expose-headers'] = expose;
+      }
+      headers['content-type'] = 'application/json';
+      headers['cache-control'] = 'no-store';
+      response = new Response(body, { status: 201, headers: Object.assign(headers, security) });
+    } catch (err) {
+      response = problemFromError(err, c, log);
+      const headers = response.headers;
+      headers.set('X-Request-Id', requestId);
+      headers.append('Vary', 'Origin');
+      if (cors) {
+        headers.set('Access-Control-Allow-Origin', origin);
+        headers.set('Access-Control-Expose-Headers', expose);
+      }
+      headers.set('Cache-Control', 'no-store');
+      applySecurityHeaders(headers);
+    }
+    log({
+      level: 'info',
+      msg: 'request',
+      method: 'POST',
+      path: '/sessions',
+      status: response.status,
+      durationMs: Math.round((clock() - start) * 100) / 100,
+      requestId,
+    });
+    return response;
+  };
 }
 
 /** The body as JSON or as a form; any other media type is a 415. */

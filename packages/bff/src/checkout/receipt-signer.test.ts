@@ -82,4 +82,36 @@ describe('ReceiptSigner', () => {
     expect(node).toBe(web);
     expect(web).toBe(viaJose);
   });
+
+  describe('during a rotation (RECEIPT_PREVIOUS_SECRET)', () => {
+    const NEW = 'n'.repeat(32);
+    const OLD = 'o'.repeat(32);
+    let now = 1_800_000_000_000;
+    const signer = (secret: string, previousSecret?: string) =>
+      new ReceiptSigner({ secret, previousSecret, ttlSeconds: 60, now: () => now });
+
+    it('signs with the current secret and accepts receipts signed with either', async () => {
+      const rotating = signer(NEW, OLD);
+      const fresh = await rotating.sign(ORDER_REF);
+      expect(fresh).toBe(await signer(NEW).sign(ORDER_REF));
+      expect(await signer(NEW).verify(fresh)).toEqual({ orderRef: ORDER_REF });
+      expect(await failure(() => signer(OLD).verify(fresh))).toBe(RECEIPT_ERROR_CODE.invalid);
+      const before = await signer(OLD).sign(ORDER_REF);
+      expect(await rotating.verify(before)).toEqual({ orderRef: ORDER_REF });
+    });
+
+    it('refuses a receipt signed with neither, and an expired one signed with the old secret', async () => {
+      const rotating = signer(NEW, OLD);
+      const foreign = await signer('f'.repeat(32)).sign(ORDER_REF);
+      expect(await failure(() => rotating.verify(foreign))).toBe(RECEIPT_ERROR_CODE.invalid);
+      const old = await signer(OLD).sign(ORDER_REF);
+      now += 61_000;
+      expect(await failure(() => rotating.verify(old))).toBe(RECEIPT_ERROR_CODE.expired);
+    });
+
+    it('no longer accepts the old secret once it is dropped', async () => {
+      const old = await signer(OLD).sign(ORDER_REF);
+      expect(await failure(() => signer(NEW).verify(old))).toBe(RECEIPT_ERROR_CODE.invalid);
+    });
+  });
 });

@@ -37,8 +37,13 @@ export const webCryptoHmacSha256: HmacSha256 = (secret) => {
 };
 
 export interface ReceiptSignerOptions {
-  /** `RECEIPT_SECRET`, shared by every instance of one merchant. */
+  /** `RECEIPT_SECRET`, shared by every instance of one merchant: signs and verifies. */
   secret: string;
+  /**
+   * `RECEIPT_PREVIOUS_SECRET`, the secret being rotated out: receipts it signed are still
+   * accepted until they expire; nothing new is signed with it.
+   */
+  previousSecret?: string | undefined;
   ttlSeconds: number;
   now: () => number;
   /** HMAC implementation for signing. Default Web Crypto. */
@@ -60,19 +65,32 @@ const HEADER = 'eyJhbGciOiJIUzI1NiJ9';
  */
 export class ReceiptSigner {
   readonly #sign: (text: string) => string | Promise<string>;
-  readonly #verifyKey: Promise<CryptoKey>;
+  /** The current secret's key first, then the previous one's. */
+  readonly #verifyKeys: readonly Promise<CryptoKey>[];
   readonly #ttlSeconds: number;
   readonly #now: () => number;
 
-  constructor({ secret, ttlSeconds, now, hmacSha256 = webCryptoHmacSha256 }: ReceiptSignerOptions) {
+  constructor({
+    secret,
+    previousSecret,
+    ttlSeconds,
+    now,
+    hmacSha256 = webCryptoHmacSha256,
+  }: ReceiptSignerOptions) {
     this.#sign = hmacSha256(secret);
     // Imported once: per-receipt key imports would cost every request a Web Crypto round trip.
-    this.#verifyKey = crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['verify'],
+    const secrets =
+      previousSecret === undefined || previousSecret === secret
+        ? [secret]
+        : [secret, previousSecret];
+    this.#verifyKeys = secrets.map((each) =>
+      crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(each),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      ),
     );
     this.#ttlSeconds = ttlSeconds;
     this.#now = now;
@@ -87,21 +105,33 @@ export class ReceiptSigner {
     return `${input}.${await this.#sign(input)}`;
   }
 
-  /** The orderRef the receipt was issued for; throws `ReceiptError` when forged or expired. */
+  /**
+   * The orderRef the receipt was issued for; throws `ReceiptError` when forged or expired. A
+   * receipt signed with the current secret or the previous one is accepted.
+   */
   async verify(receipt: string): Promise<{ orderRef: string }> {
-    try {
-      const { payload } = await jwtVerify(receipt, await this.#verifyKey, {
-        algorithms: ['HS256'],
-        currentDate: new Date(this.#now()),
-        requiredClaims: ['sub', 'exp'],
-      });
-      if (typeof payload.sub !== 'string') throw new ReceiptError(RECEIPT_ERROR_CODE.invalid);
-      return { orderRef: payload.sub };
-    } catch (err) {
-      if (err instanceof ReceiptError) throw err;
-      if (err instanceof errors.JWTExpired) throw new ReceiptError(RECEIPT_ERROR_CODE.expired, err);
-      throw new ReceiptError(RECEIPT_ERROR_CODE.invalid, err);
+    let failure: unknown;
+    for (const key of this.#verifyKeys) {
+      try {
+        const { payload } = await jwtVerify(receipt, await key, {
+          algorithms: ['HS256'],
+          currentDate: new Date(this.#now()),
+          requiredClaims: ['sub', 'exp'],
+        });
+        if (typeof payload.sub !== 'string') throw new ReceiptError(RECEIPT_ERROR_CODE.invalid);
+        return { orderRef: payload.sub };
+      } catch (err) {
+        failure = err;
+        // Only a signature made with another key is worth a second try; anything else (expired,
+        // malformed, wrong algorithm) would fail the same way with the other secret.
+        if (!(err instanceof errors.JWSSignatureVerificationFailed)) break;
+      }
     }
+    if (failure instanceof ReceiptError) throw failure;
+    if (failure instanceof errors.JWTExpired) {
+      throw new ReceiptError(RECEIPT_ERROR_CODE.expired, failure);
+    }
+    throw new ReceiptError(RECEIPT_ERROR_CODE.invalid, failure);
   }
 }
 

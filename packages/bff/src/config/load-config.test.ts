@@ -75,6 +75,7 @@ describe('loadConfig', () => {
     ['BUTTONS', '{"b":{"name":"X","currency":"EUR","min":"9.00","max":"1.00"}}'],
     ['BUTTONS', '{"b":{"name":"X","currency":"EUR","price":"1.00","min":"1.00"}}'],
     ['RECEIPT_SECRET', 'too-short'],
+    ['RECEIPT_PREVIOUS_SECRET', 'too-short'],
     ['WEBHOOK_SECRET', 'not-a-whsec'],
     ['WEBHOOK_SECRET', 'whsec_c2hvcnQ='],
     ['RATE_LIMIT', '30 per minute'],
@@ -95,12 +96,13 @@ describe('loadConfig', () => {
   it('never prints secret values in its message', () => {
     const secrets = {
       RECEIPT_SECRET: 'short-secret-value',
+      RECEIPT_PREVIOUS_SECRET: 'short-previous-value',
       WEBHOOK_SECRET: 'whsec_leakyleaky',
       UPSTREAM_PASSWORD: '',
       REDIS_URL: 'redis-but-wrong://user:hunter2@cache',
     };
     const err = configError(() => loadConfig(testEnv(secrets)));
-    for (const value of ['short-secret-value', 'leakyleaky', 'hunter2']) {
+    for (const value of ['short-secret-value', 'short-previous-value', 'leakyleaky', 'hunter2']) {
       expect(err.message).not.toContain(value);
     }
   });
@@ -116,6 +118,15 @@ describe('loadConfig', () => {
     const config = loadConfig(testEnv({ WEBHOOK_PREVIOUS_SECRET: previous }));
     expect(config.webhook.secrets).toHaveLength(2);
     expect(config.webhook.secrets[1]).toBe(previous);
+  });
+
+  it('keeps the previous receipt secret for rotation, and none by default', () => {
+    const previous = 'p'.repeat(32);
+    expect(loadConfig(testEnv({ RECEIPT_PREVIOUS_SECRET: previous })).receipt).toMatchObject({
+      secret: 'r'.repeat(40),
+      previousSecret: previous,
+    });
+    expect(loadConfig(testEnv()).receipt.previousSecret).toBeUndefined();
   });
 
   it.each([

@@ -33,7 +33,11 @@ export interface BffConfig {
   /** Origins `returnUrl` / `cancelUrl` may point at. */
   allowedRedirectOrigins: readonly string[];
   buttons: ButtonCatalog;
-  receipt: { secret: string; ttlSeconds: number };
+  /**
+   * Receipts are signed with `secret` and accepted when signed with it or with `previousSecret`
+   * (`RECEIPT_PREVIOUS_SECRET`, the secret being rotated out).
+   */
+  receipt: { secret: string; previousSecret?: string | undefined; ttlSeconds: number };
   webhook: {
     /** Where verified payment events go; unset: they are only logged. */
     forwardUrl: string | undefined;
@@ -75,6 +79,7 @@ export const SECRET_SETTINGS = [
   'UPSTREAM_TOKEN',
   'UPSTREAM_PASSWORD',
   'RECEIPT_SECRET',
+  'RECEIPT_PREVIOUS_SECRET',
   'WEBHOOK_SECRET',
   'WEBHOOK_PREVIOUS_SECRET',
   'REDIS_URL',
@@ -214,6 +219,13 @@ const settingsSchema = z.object({
       .string({ error: 'is required (at least 32 random characters)' })
       .min(32, { error: 'must be at least 32 characters (use 32+ random bytes)' }),
   ),
+  RECEIPT_PREVIOUS_SECRET: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'must be a string' })
+      .min(32, { error: 'must be at least 32 characters (use 32+ random bytes)' })
+      .optional(),
+  ),
   RECEIPT_TTL_SECONDS: integer(60, 86_400, CONFIG_DEFAULTS.RECEIPT_TTL_SECONDS),
   WEBHOOK_FORWARD_URL: optionalHttpUrl,
   WEBHOOK_SECRET: webhookSecret,
@@ -331,7 +343,11 @@ export function loadConfig(
     allowedOrigins: s.ALLOWED_ORIGINS,
     allowedRedirectOrigins: redirectOrigins,
     buttons: s.BUTTONS,
-    receipt: { secret: s.RECEIPT_SECRET, ttlSeconds: s.RECEIPT_TTL_SECONDS },
+    receipt: {
+      secret: s.RECEIPT_SECRET,
+      previousSecret: s.RECEIPT_PREVIOUS_SECRET,
+      ttlSeconds: s.RECEIPT_TTL_SECONDS,
+    },
     webhook: {
       forwardUrl: s.WEBHOOK_FORWARD_URL,
       secrets: [s.WEBHOOK_SECRET, s.WEBHOOK_PREVIOUS_SECRET].filter(

@@ -211,7 +211,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     }),
   );
   app.route('/', webhookRoutes({ handler: webhookHandler, background, readBody: deps.readBody }));
-  app.route('/', opsRoutes({ upstream }));
+  app.route('/', opsRoutes({ upstream, store }));
   app.route('/', scriptRoutes({ source: deps.scriptBundle, log }));
 
   for (const route of Object.values(ROUTES)) app.openAPIRegistry.registerPath(route);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { problemType } from '../problems/problem-types.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { createRedisStore, StoreUnavailableError } from '../store/redis-store.js';
+import type { SharedStore } from '../store/shared-store.js';
 import { createHarness } from '../test/harness.js';
 
 describe('/healthz and /readyz', () => {
@@ -26,6 +29,63 @@ describe('/healthz and /readyz', () => {
     const response = await harness.bff.request('/readyz');
     expect(response.status).toBe(503);
     expect(((await response.json()) as { type: string }).type).toBe(problemType('notReady'));
+  });
+
+  it('readyz answers a 503 problem naming the shared store when it does not answer', async () => {
+    let down = false;
+    class PingedStore extends MemoryStore {
+      override async ping(): Promise<void> {
+        if (down) throw new StoreUnavailableError('The shared store is unreachable (reconnecting)');
+      }
+    }
+    const harness = createHarness({ deps: { store: new PingedStore() } });
+    expect((await harness.bff.request('/readyz')).status).toBe(200);
+    down = true;
+    const response = await harness.bff.request('/readyz');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      type: problemType('notReady'),
+      detail: expect.stringMatching(/shared store/),
+    });
+  });
+
+  it('readyz reports an unreachable Redis store without its URL or password', async () => {
+    const store = createRedisStore('redis://bff:hunter2-redis-password@127.0.0.1:1/0', {
+      connectTimeoutMs: 300,
+      commandTimeoutMs: 300,
+    });
+    try {
+      const harness = createHarness({ deps: { store } });
+      const response = await harness.bff.request('/readyz');
+      expect(response.status).toBe(503);
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ type: problemType('notReady') });
+      const everything = text + JSON.stringify(harness.logs);
+      expect(everything).not.toMatch(/hunter2|redis:\/\//);
+      expect(harness.logs).toContainEqual(expect.objectContaining({ problem: 'notReady' }));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('readyz reads a store that has no ping', async () => {
+    const reads: string[] = [];
+    const memory = new MemoryStore();
+    const store: SharedStore = {
+      setIfAbsent: (key, value, ttlMs) => memory.setIfAbsent(key, value, ttlMs),
+      get: async (key) => {
+        reads.push(key);
+        return memory.get(key);
+      },
+      set: (key, value, ttlMs) => memory.set(key, value, ttlMs),
+      delete: (key) => memory.delete(key),
+      increment: (key, windowMs) => memory.increment(key, windowMs),
+      close: () => memory.close(),
+    };
+    const harness = createHarness({ deps: { store } });
+    reads.length = 0;
+    expect((await harness.bff.request('/readyz')).status).toBe(200);
+    expect(reads).toContain('probe:reachable');
   });
 });
 

@@ -47,4 +47,11 @@ describe('MemoryStore', () => {
     await store.close();
     await expect(store.get('k')).rejects.toThrow(/closed/);
   });
+
+  it('answers a ping while open, and not after close', async () => {
+    const store = new MemoryStore();
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow(/closed/);
+  });
 });

@@ -70,6 +70,11 @@ export class MemoryStore implements SharedStore {
     return { count, resetInMs: entry.expiresAt - this.#now() };
   }
 
+  /** Always answers while open: the state is in this process. */
+  async ping(): Promise<void> {
+    this.#check();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#entries.clear();

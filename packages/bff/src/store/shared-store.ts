@@ -19,4 +19,24 @@ export interface SharedStore {
   increment(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
+  /**
+   * Optional liveness probe: resolves when the store answers right now, rejects (for Redis with
+   * `STORE_UNAVAILABLE`) when it does not. `/readyz` and the payment callback use it.
+   */
+  ping?(): Promise<void>;
+}
+
+/** Key read by `reachStore` on a store without `ping`; never written. */
+export const PROBE_KEY = 'probe:reachable';
+
+/**
+ * Resolves when the store can be reached: its `ping` when it has one, else one read. Rejects with
+ * the store's own error otherwise.
+ */
+export async function reachStore(store: SharedStore): Promise<void> {
+  if (store.ping !== undefined) {
+    await store.ping();
+    return;
+  }
+  await store.get(PROBE_KEY);
 }

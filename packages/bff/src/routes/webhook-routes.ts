@@ -16,7 +16,8 @@ export interface WebhookRoutesOptions {
 /**
  * `POST /webhooks/payment`: answers 202 at once and re-reads the order in the background, so a
  * slow upstream read never makes the upstream's callback time out and retry. The same code
- * arriving again while it is being handled is not read twice.
+ * arriving again while it is being handled is not read twice. While the shared store does not
+ * answer, the callback is refused with a 503 instead, so the upstream sends it again later.
  */
 export function webhookRoutes({ handler, background, readBody }: WebhookRoutesOptions) {
   const handling = new Set<string>();
@@ -30,6 +31,15 @@ export function webhookRoutes({ handler, background, readBody }: WebhookRoutesOp
     const parsed = webhookBody.safeParse(body);
     if (!parsed.success) throw new ProblemError('invalidWebhook');
     const { code } = parsed.data;
+    try {
+      await handler.storeReachable();
+    } catch (cause) {
+      throw new ProblemError('storeUnavailable', {
+        detail: 'The callback cannot be recorded right now; send it again.',
+        cause,
+        headers: { 'Retry-After': '1' },
+      });
+    }
     if (!handling.has(code)) {
       handling.add(code);
       const task = handler.handle(code).finally(() => handling.delete(code));

@@ -1,5 +1,9 @@
 import type { SessionCreated } from '@buy-button/element/wire';
 import { describe, expect, it } from 'vitest';
+import { problemType } from '../problems/problem-types.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { StoreUnavailableError } from '../store/redis-store.js';
+import type { SharedStore } from '../store/shared-store.js';
 import {
   checkout,
   createHarness,
@@ -20,6 +24,43 @@ function callback(harness: Harness, body: unknown) {
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+}
+
+/** A store that rejects every call with `STORE_UNAVAILABLE` while `down`, as Redis away does. */
+class OutageStore implements SharedStore {
+  down = false;
+  readonly #memory = new MemoryStore();
+
+  #reach(): void {
+    if (this.down)
+      throw new StoreUnavailableError('The shared store is unreachable (reconnecting)');
+  }
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    this.#reach();
+    return this.#memory.setIfAbsent(key, value, ttlMs);
+  }
+  async get(key: string): Promise<string | undefined> {
+    this.#reach();
+    return this.#memory.get(key);
+  }
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#reach();
+    return this.#memory.set(key, value, ttlMs);
+  }
+  async delete(key: string): Promise<void> {
+    this.#reach();
+    return this.#memory.delete(key);
+  }
+  async increment(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
+    this.#reach();
+    return this.#memory.increment(key, windowMs);
+  }
+  async ping(): Promise<void> {
+    this.#reach();
+  }
+  async close(): Promise<void> {
+    await this.#memory.close();
+  }
 }
 
 const settleOrder = (harness: Harness, code: string, helper: string) =>
@@ -248,5 +289,76 @@ describe('POST /webhooks/payment', () => {
     expect(response.status).toBe(202);
     expect(kept).toHaveLength(1);
     await Promise.all(kept);
+  });
+
+  describe('while the shared store is unavailable', () => {
+    it('answers a 503 problem, so the callback is sent again, and handles it once the store is back', async () => {
+      const store = new OutageStore();
+      const harness = createHarness({ deps: { store } });
+      const session = await newSession(harness);
+      await settleOrder(harness, session.conversionCode, 'pay');
+      await harness.settle();
+      expect(harness.received).toHaveLength(1);
+
+      const canceled = await newSession(harness);
+      store.down = true;
+      const refused = await callback(harness, { code: canceled.conversionCode });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(((await refused.json()) as { type: string }).type).toBe(
+        problemType('storeUnavailable'),
+      );
+      await harness.settle();
+      expect(harness.received).toHaveLength(1);
+
+      store.down = false;
+      await harness.sandbox.app.request(`/__sandbox/orders/${canceled.conversionCode}/cancel`, {
+        method: 'POST',
+      });
+      await harness.settle();
+      expect(harness.received.map((hook) => (verifyWebhook(hook) as PaymentEvent).type)).toEqual([
+        'payment.paid',
+        'payment.canceled',
+      ]);
+    });
+
+    it("is delivered by the upstream's retry after the outage", async () => {
+      const store = new OutageStore();
+      const held: (() => void)[] = [];
+      let onHeld = () => {};
+      const harness = createHarness({
+        deps: { store },
+        sandbox: {
+          // Retries wait for the test; first attempts run at once.
+          schedule: (task, delayMs) => {
+            if (delayMs > 0) {
+              held.push(task);
+              onHeld();
+            } else {
+              queueMicrotask(task);
+            }
+            return () => {};
+          },
+        },
+      });
+      const session = await newSession(harness);
+      store.down = true;
+      const retrying = new Promise<void>((resolve) => {
+        onHeld = resolve;
+      });
+      await settleOrder(harness, session.conversionCode, 'pay');
+      await retrying;
+      expect(harness.received).toEqual([]);
+      expect(harness.sandbox.stats().webhooksDelivered).toBe(0);
+
+      store.down = false;
+      for (const task of held.splice(0)) task();
+      await harness.settle();
+      expect(harness.received.map((hook) => (verifyWebhook(hook) as PaymentEvent).type)).toEqual([
+        'payment.paid',
+      ]);
+      expect(harness.sandbox.stats().webhooksDelivered).toBe(1);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { PaymentStatus } from '@buy-button/element/wire';
 import { isKnownState, paymentStatusOf } from '../checkout/payment-status.js';
 import { describeError, type Logger } from '../runtime/logger.js';
-import type { SharedStore } from '../store/shared-store.js';
+import { reachStore, type SharedStore } from '../store/shared-store.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import type { WebhookForwarder } from './webhook-forwarder.js';
@@ -45,6 +45,15 @@ export class PaymentWebhookHandler {
 
   constructor(options: PaymentWebhookOptions) {
     this.#o = options;
+  }
+
+  /**
+   * Resolves when the store that deduplicates changes answers; rejects otherwise. Checked before
+   * a callback is acknowledged: a callback acknowledged while the store is away could not be
+   * handled, and the upstream would not send it again.
+   */
+  async storeReachable(): Promise<void> {
+    await reachStore(this.#o.store);
   }
 
   /** Never rejects: it runs after the answer, so failures are logged, not thrown. */

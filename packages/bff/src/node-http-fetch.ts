@@ -1,5 +1,6 @@
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 
 export interface NodeHttpFetchOptions {
   /** Connections kept per upstream host. Default 256. */
@@ -17,13 +18,35 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256 };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
+  // The BFF calls a handful of URLs over and over: each is parsed once.
+  const targets = new Map<string, Target | null>();
+  const targetOf = (href: string): Target | null => {
+    let target = targets.get(href);
+    if (target === undefined) {
+      const url = new URL(href);
+      target =
+        url.protocol === 'http:' || url.protocol === 'https:'
+          ? {
+              transport: url.protocol === 'https:' ? https : http,
+              options: {
+                ...urlToHttpOptions(url),
+                agent: agents[url.protocol as keyof typeof agents],
+              },
+            }
+          : null;
+      if (targets.size >= MAX_TARGETS) targets.clear();
+      targets.set(href, target);
+    }
+    return target;
+  };
+
   return (input, init) => {
     const body = init?.body;
     if (input instanceof Request || (body != null && typeof body !== 'string')) {
       return fetch(input, init);
     }
-    const url = new URL(String(input));
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetch(input, init);
+    const target = targetOf(String(input));
+    if (target === null) return fetch(input, init);
     const signal = init?.signal ?? undefined;
     const method = (init?.method ?? 'GET').toUpperCase();
     const headers = plainHeaders(init?.headers);
@@ -31,34 +54,23 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
 
     return new Promise<Response>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const transport = url.protocol === 'https:' ? https : http;
-      const request = transport.request(
-        url,
-        { method, headers, agent: agents[url.protocol as 'http:' | 'https:'] },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', fail);
-          res.on('end', () => {
-            signal?.removeEventListener('abort', onAbort);
-            const status = res.statusCode ?? 502;
-            const responseHeaders = new Headers();
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (Array.isArray(value))
-                for (const item of value) responseHeaders.append(name, item);
-              else if (value !== undefined) responseHeaders.set(name, value);
-            }
-            const empty = status === 204 || status === 304 || method === 'HEAD';
-            resolve(
-              new BufferedResponse(empty ? Buffer.alloc(0) : Buffer.concat(chunks), {
-                status,
-                statusText: res.statusMessage ?? '',
-                headers: responseHeaders,
-              }),
-            );
-          });
-        },
-      );
+      const request = target.transport.request({ ...target.options, method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('end', () => {
+          signal?.removeEventListener('abort', onAbort);
+          const status = res.statusCode ?? 502;
+          const empty = status === 204 || status === 304 || method === 'HEAD';
+          resolve(
+            new BufferedResponse(
+              empty ? Buffer.alloc(0) : Buffer.concat(chunks),
+              { status, statusText: res.statusMessage ?? '' },
+              res.headers,
+            ),
+          );
+        });
+      });
       function fail(err: unknown) {
         signal?.removeEventListener('abort', onAbort);
         reject(err);
@@ -72,6 +84,13 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       request.end(typeof body === 'string' ? body : undefined);
     });
   };
+}
+
+const MAX_TARGETS = 256;
+
+interface Target {
+  transport: typeof http | typeof https;
+  options: http.RequestOptions;
 }
 
 /** Header init as a plain object; the BFF passes plain objects, which need no `Headers` copy. */
@@ -96,10 +115,27 @@ function plainHeaders(init: HeadersInit | undefined): Record<string, string> {
 class BufferedResponse extends Response {
   readonly #buffer: Buffer;
   #used = false;
+  #rawHeaders: IncomingHttpHeaders | undefined;
+  #headers: Headers | undefined;
 
-  constructor(buffer: Buffer, init: ResponseInit) {
+  /** `headers` as Node parsed them; turned into `Headers` only if someone reads them. */
+  constructor(buffer: Buffer, init: ResponseInit, headers: IncomingHttpHeaders) {
     super(null, init);
     this.#buffer = buffer;
+    this.#rawHeaders = headers;
+  }
+
+  override get headers(): Headers {
+    if (this.#headers === undefined) {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(this.#rawHeaders ?? {})) {
+        if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+        else if (value !== undefined) headers.set(name, value);
+      }
+      this.#headers = headers;
+      this.#rawHeaders = undefined;
+    }
+    return this.#headers;
   }
 
   override get bodyUsed(): boolean {

@@ -7,6 +7,8 @@ import {
   envelopeSchema,
   failureSchema,
   orderSchema,
+  quickEnvelope,
+  quickSession,
   sessionSchema,
   type UpstreamCreateSession,
   type UpstreamOrder,
@@ -202,6 +204,8 @@ export class UpstreamClient {
         ...(message === undefined ? {} : { upstreamMessage: message }),
       });
     }
+    const quick = quickRead(schema, json);
+    if (quick !== undefined) return quick;
     const envelope = envelopeSchema.safeParse(json);
     const data = envelope.success ? schema.safeParse(envelope.data.data) : undefined;
     if (data === undefined || !data.success || envelope.data?.success === false) {
@@ -223,6 +227,14 @@ export class UpstreamClient {
       attempt: attempt + 1,
     });
   }
+}
+
+/** A session answer read without zod when it has the usual shape (`quickSession`). */
+function quickRead<S extends z.ZodType>(schema: S, json: unknown): z.output<S> | undefined {
+  if ((schema as z.ZodType) !== sessionSchema) return undefined;
+  const envelope = quickEnvelope(json);
+  if (envelope === undefined || envelope.success === false) return undefined;
+  return quickSession(envelope.data) as z.output<S> | undefined;
 }
 
 function parseJson(text: string): unknown {

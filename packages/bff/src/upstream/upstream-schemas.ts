@@ -7,11 +7,13 @@ import { formatAmount, parseAmount } from '../checkout/amount.js';
  */
 
 /** `4.5`, `"4.5"` and `"4.50"` all read as `"4.50"`; anything else is kept as sent. */
-const money = z.union([z.string(), z.number()]).transform((value) => {
+const money = z.union([z.string(), z.number()]).transform(moneyText);
+
+function moneyText(value: string | number): string {
   const text = typeof value === 'number' ? String(value) : value.trim();
   const minor = parseAmount(text);
   return minor === undefined ? text : formatAmount(minor);
-});
+}
 
 const id = z.union([z.string().min(1), z.number()]).transform(String);
 
@@ -88,3 +90,53 @@ export interface UpstreamCreateSession {
   returnUrl?: string;
   cancelUrl?: string;
 }
+
+type Fields = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isId = (value: unknown): value is string | number =>
+  (typeof value === 'string' && value !== '') ||
+  (typeof value === 'number' && Number.isFinite(value));
+const isText = (value: unknown, min = 0): value is string =>
+  typeof value === 'string' && value.length >= min;
+
+/**
+ * The envelope and the session read by hand, as zod would read them, for the answers the API
+ * gives every time (one per checkout); `undefined` for anything else, which then goes through
+ * the schemas and gets their error messages. The result equals the schema's on what it accepts.
+ */
+export function quickEnvelope(json: unknown): { success?: boolean; data: unknown } | undefined {
+  if (!isRecord(json)) return undefined;
+  const { success, status } = json;
+  if (success !== undefined && typeof success !== 'boolean') return undefined;
+  if (status !== undefined && !(typeof status === 'number' && Number.isFinite(status))) {
+    return undefined;
+  }
+  return json as { success?: boolean; data: unknown };
+}
+
+/** `sessionSchema` by hand; see `quickEnvelope`. */
+export function quickSession(value: unknown): UpstreamSession | undefined {
+  if (!isRecord(value)) return undefined;
+  const { id, _id, orderRef, conversionCode, price, currency, state } = value;
+  if (id === undefined ? !isId(_id) : !isId(id) || (_id !== undefined && !isId(_id))) {
+    return undefined;
+  }
+  if (!isText(orderRef, 1) || !isText(conversionCode, 1)) return undefined;
+  if (price !== undefined && !(typeof price === 'string' || isFiniteNumber(price)))
+    return undefined;
+  if (currency !== undefined && !isText(currency)) return undefined;
+  if (state !== undefined && !isText(state, 1)) return undefined;
+  return {
+    id: String(id ?? _id),
+    orderRef,
+    conversionCode,
+    price: price === undefined ? undefined : moneyText(price),
+    currency,
+    state,
+  };
+}
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config/config-error.js';
 import { type BffConfig, loadConfig } from './config/load-config.js';
 import { startBff } from './node.js';
+import { jsonLogger } from './runtime/logger.js';
 import { createRedisStore } from './store/redis-store.js';
+import { storeErrorLogger } from './store/store-error-log.js';
 
 /** The BFF as a process: configured from the environment (+ `BFF_CONFIG`), stopped by signals. */
 async function main(): Promise<void> {
@@ -33,7 +35,13 @@ async function main(): Promise<void> {
   let running: Awaited<ReturnType<typeof startBff>>;
   try {
     // Several instances share state through Redis; one instance keeps it in memory.
-    const store = config.redisUrl === undefined ? undefined : createRedisStore(config.redisUrl);
+    // Its connection errors are logged, at most one line per 10 s, without the URL's password.
+    const store =
+      config.redisUrl === undefined
+        ? undefined
+        : createRedisStore(config.redisUrl, {
+            onError: storeErrorLogger({ log: jsonLogger, url: config.redisUrl }),
+          });
     running = await startBff({ config, ...(store === undefined ? {} : { deps: { store } }) });
   } catch (err) {
     console.error(

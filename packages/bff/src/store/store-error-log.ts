@@ -1,0 +1,98 @@
+import { describeError, type Logger } from '../runtime/logger.js';
+
+export interface StoreErrorLogOptions {
+  /** Where the lines go (the BFF's JSON logger). */
+  log: Logger;
+  /** The store's URL (`REDIS_URL`): logged without its credentials; its password is in no line. */
+  url: string;
+  /** At most one line per this many ms; the errors in between are counted. Default 10 000. */
+  intervalMs?: number;
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The line logged for shared-store connection errors. */
+export const STORE_ERROR_MESSAGE = 'shared store connection error';
+
+/**
+ * Makes the `onError` of `createRedisStore`: a connection error repeats on every reconnection
+ * attempt while Redis is away (up to ten a second), so it logs the first one at once, then at
+ * most one line per `intervalMs`, saying how many were left out. The URL's user name and password
+ * are left out of the logged URL, and the password appears in no line, not even inside an error
+ * message.
+ *
+ * @example
+ * createRedisStore(url, { onError: storeErrorLogger({ log: jsonLogger, url }) })
+ */
+export function storeErrorLogger({
+  log,
+  url,
+  intervalMs = 10_000,
+  now = Date.now,
+}: StoreErrorLogOptions): (error: Error) => void {
+  const secrets = passwordFormsOf(url);
+  const store = withoutCredentials(url);
+  const scrub = (text: string): string =>
+    secrets.reduce((clean, secret) => clean.split(secret).join('***'), text);
+  let lastLoggedAt: number | undefined;
+  let suppressed = 0;
+  return (error) => {
+    const at = now();
+    if (lastLoggedAt !== undefined && at - lastLoggedAt < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    lastLoggedAt = at;
+    log({
+      level: 'error',
+      msg: STORE_ERROR_MESSAGE,
+      store,
+      error: scrubStrings(describeError(error), scrub),
+      ...(suppressed > 0 ? { suppressed } : {}),
+    });
+    suppressed = 0;
+  };
+}
+
+/** A copy of `value` with `scrub` applied to every string in it. */
+function scrubStrings<T>(value: T, scrub: (text: string) => string): T {
+  if (typeof value === 'string') return scrub(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => scrubStrings(item, scrub)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, scrubStrings(item, scrub)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** `redis://user:password@host:6379/0` → `redis://host:6379/0`; an unreadable URL → `redis`. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return 'redis';
+  }
+}
+
+/** The URL's password, as written and decoded, longest first. */
+function passwordFormsOf(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url];
+  }
+  const found = new Set<string>();
+  for (const part of [parsed.password]) {
+    if (part === '') continue;
+    found.add(part);
+    try {
+      found.add(decodeURIComponent(part));
+    } catch {
+      // Not percent-encoded text: the raw form is enough.
+    }
+  }
+  return [...found].filter((part) => part.length > 0).sort((a, b) => b.length - a.length);
+}

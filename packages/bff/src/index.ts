@@ -40,7 +40,19 @@ export type { BodyReader } from './runtime/body-reader.js';
 export { jsonLogger, type LogEntry, type Logger, silentLogger } from './runtime/logger.js';
 export type { Sleep } from './runtime/timing.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export {
+  createRedisStore,
+  type RedisStore,
+  type RedisStoreOptions,
+  STORE_UNAVAILABLE,
+  StoreUnavailableError,
+} from './store/redis-store.js';
 export type { SharedStore } from './store/shared-store.js';
+export {
+  STORE_ERROR_MESSAGE,
+  type StoreErrorLogOptions,
+  storeErrorLogger,
+} from './store/store-error-log.js';
 export { TOKEN_LOCK_KEY, TOKEN_STORE_KEY, type TokenProvider } from './upstream/token-provider.js';
 export {
   UPSTREAM_ERROR_CODE,

@@ -152,6 +152,7 @@ export const ROUTES = {
     responses: {
       202: { description: 'Accepted; handled in the background' },
       400: problem('No usable code'),
+      503: problem('The shared store does not answer; send the callback again (Retry-After)'),
     },
   }),
   script: createRoute({
@@ -174,6 +175,9 @@ export const ROUTES = {
     method: 'get',
     path: '/readyz',
     summary: 'Upstream reachable and a token obtainable',
-    responses: { 200: { description: 'Ready' }, 503: problem('Not ready') },
+    responses: {
+      200: { description: 'Ready' },
+      503: problem('Not ready: no token, no upstream, or the shared store does not answer'),
+    },
   }),
 } as const;

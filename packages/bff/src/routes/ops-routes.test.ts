@@ -96,7 +96,7 @@ describe('/openapi.json', () => {
     expect(response.status).toBe(200);
     const doc = (await response.json()) as {
       openapi: string;
-      paths: Record<string, Record<string, unknown>>;
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
     expect(doc.openapi).toBe('3.1.0');
@@ -119,6 +119,7 @@ describe('/openapi.json', () => {
       'locale',
     ]);
     expect(doc.components.schemas.Problem).toBeDefined();
+    expect(Object.keys(doc.paths['/webhooks/payment']?.post?.responses ?? {})).toContain('503');
   });
 });
 

@@ -10,6 +10,9 @@ import { paymentStatusOf } from './payment-status.js';
 import { ReceiptError, type ReceiptSigner, receiptExpiry } from './receipt-signer.js';
 import { fillRedirectUrl, type RedirectPolicy } from './redirect-policy.js';
 
+/** Characters `URLSearchParams` writes unchanged. */
+const PLAIN_QUERY_VALUE = /^[A-Za-z0-9*._-]+$/;
+
 export interface CheckoutServiceOptions {
   catalog: ButtonCatalog;
   upstream: UpstreamClient;
@@ -34,6 +37,8 @@ export class CheckoutService {
 
   constructor(options: CheckoutServiceOptions) {
     this.#o = options;
+    const portal = URL.canParse(options.portalUrl) ? new URL(options.portalUrl).href : '';
+    this.#codePrefix = portal !== '' && !/[?#]/.test(portal) ? `${portal}?code=` : null;
   }
 
   /**
@@ -100,8 +105,15 @@ export class CheckoutService {
     };
   }
 
+  /** `PORTAL_URL?code=` when PORTAL_URL has no query or fragment, else `null`. */
+  readonly #codePrefix: string | null;
+
   /** `PORTAL_URL?code=<conversionCode>`. */
   #redirectUrl(conversionCode: string): string {
+    // Codes made of characters the query encoding keeps as they are need no URL round trip.
+    if (this.#codePrefix != null && PLAIN_QUERY_VALUE.test(conversionCode)) {
+      return this.#codePrefix + conversionCode;
+    }
     const redirect = new URL(this.#o.portalUrl);
     redirect.searchParams.set('code', conversionCode);
     return redirect.href;

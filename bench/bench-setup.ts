@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { FIXTURES, type SandboxStats } from '@buy-button/sandbox';
 
@@ -90,3 +91,22 @@ export function redisUsedMemory(port: number): Promise<number> {
     });
   });
 }
+
+/**
+ * CPU time (user + system, all threads) a process has used so far, in ms, from
+ * `/proc/<pid>/stat`; `undefined` where there is no procfs (the figure is then left out).
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which sits in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `USER_HZ`: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

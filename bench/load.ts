@@ -210,6 +210,8 @@ export function percentile(sorted: readonly number[], fraction: number): number 
 }
 
 export interface LoadGenerator {
+  /** The load generator's process id (for its CPU time). */
+  pid: number;
   run(options: LoadOptions): Promise<LoadResult>;
   stop(): Promise<void>;
 }
@@ -227,6 +229,7 @@ export function startLoadGenerator(): LoadGenerator {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
+    pid: child.pid ?? 0,
     run(options) {
       return new Promise((resolve, reject) => {
         const onExit = () => reject(new Error('the load generator exited'));

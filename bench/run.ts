@@ -8,6 +8,7 @@ import {
   CHECKOUT_BODY,
   intFromEnv,
   PROXY_ENTRY,
+  processCpuMs,
   redisUsedMemory,
   SANDBOX_ENTRY,
   SHOP_ORIGIN,
@@ -86,13 +87,21 @@ async function main(): Promise<void> {
     const proxyRounds: LoadResult[] = [];
     const bffLight: LoadResult[] = [];
     const proxyLight: LoadResult[] = [];
+    // CPU time each process spends on the loaded rounds, per side: it says what a checkout
+    // costs each process, whatever else the machine was doing at the time.
+    const bffCpu = cpuMeter({ server: bff.pid, sandbox: sandbox.pid, load: load.pid });
+    const proxyCpu = cpuMeter({ server: proxy.pid, sandbox: sandbox.pid, load: load.pid });
     for (let round = 1; round <= settings.rounds; round += 1) {
       progress(`round ${round}/${settings.rounds}`);
       bffRounds.push(
-        await load.run(burst([bff.url], settings.roundRequests, settings.concurrency)),
+        await bffCpu.during(() =>
+          load.run(burst([bff.url], settings.roundRequests, settings.concurrency)),
+        ),
       );
       proxyRounds.push(
-        await load.run(burst([proxy.url], settings.roundRequests, settings.concurrency)),
+        await proxyCpu.during(() =>
+          load.run(burst([proxy.url], settings.roundRequests, settings.concurrency)),
+        ),
       );
       const light = Math.ceil(settings.roundRequests / 4);
       bffLight.push(await load.run(burst([bff.url], light, settings.latencyConcurrency)));
@@ -117,6 +126,7 @@ async function main(): Promise<void> {
         target: '≥ 0.80 (aim 0.90)',
       },
       { figure: `p99 added by the BFF, ${c} in flight`, value: ms(b.p99Ms - p.p99Ms) },
+      ...cpuRows(bffCpu.perRequestUs(b.ok), proxyCpu.perRequestUs(p.ok), c),
       { figure: `BFF POST /sessions, ${lc} in flight`, value: describeSummary(bl) },
       { figure: `pass-through proxy, ${lc} in flight`, value: describeSummary(pl) },
       {
@@ -260,6 +270,61 @@ function bundleRow(): Row {
     figure: 'script bundle buy-button.js: raw / gzip -9 / brotli 11',
     value: `${kib(source.length)} / ${kib(gzip)} / ${kib(brotli)}`,
   };
+}
+
+type CpuSide = 'server' | 'sandbox' | 'load';
+
+/** Adds up the CPU time `pids` use while the runs given to `during` go on. */
+function cpuMeter(pids: Record<CpuSide, number>) {
+  const totals: Record<CpuSide, number> = { server: 0, sandbox: 0, load: 0 };
+  let known = true;
+  const read = () => {
+    const now = {} as Record<CpuSide, number>;
+    for (const side of Object.keys(pids) as CpuSide[]) {
+      const value = processCpuMs(pids[side]);
+      if (value === undefined) known = false;
+      now[side] = value ?? 0;
+    }
+    return now;
+  };
+  return {
+    async during<T>(run: () => Promise<T>): Promise<T> {
+      const before = read();
+      const result = await run();
+      const after = read();
+      for (const side of Object.keys(totals) as CpuSide[]) {
+        totals[side] += after[side] - before[side];
+      }
+      return result;
+    },
+    /** µs of CPU per answered request, per process; `undefined` without procfs. */
+    perRequestUs(requests: number): Record<CpuSide, number> | undefined {
+      if (!known || requests === 0) return undefined;
+      const us = (ms: number) => (ms * 1000) / requests;
+      return { server: us(totals.server), sandbox: us(totals.sandbox), load: us(totals.load) };
+    },
+  };
+}
+
+function cpuRows(
+  bff: Record<CpuSide, number> | undefined,
+  proxy: Record<CpuSide, number> | undefined,
+  concurrency: number,
+): Row[] {
+  if (bff === undefined || proxy === undefined) return [];
+  const us = (value: number) => `${Math.round(value)} µs`;
+  const costs = (side: Record<CpuSide, number>, server: string) =>
+    `${server} ${us(side.server)}, sandbox ${us(side.sandbox)}, load generator ${us(side.load)}`;
+  return [
+    {
+      figure: `CPU per checkout with the BFF, ${concurrency} in flight`,
+      value: costs(bff, 'BFF'),
+    },
+    {
+      figure: `CPU per checkout with the pass-through, ${concurrency} in flight`,
+      value: costs(proxy, 'pass-through'),
+    },
+  ];
 }
 
 function burst(targets: string[], count: number, concurrency: number): LoadOptions {

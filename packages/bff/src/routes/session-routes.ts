@@ -215,11 +215,62 @@ async function readCreateRequest(
       detail: 'Send application/json or application/x-www-form-urlencoded.',
     });
   }
+  const quick = quickCreateRequest(raw);
+  if (quick !== undefined) return quick;
   const parsed = createSessionBody.safeParse(raw);
   if (!parsed.success) {
     throw new ProblemError('invalidRequest', { errors: fieldProblems(parsed.error.issues) });
   }
   return parsed.data;
+}
+
+type TextField = [name: string, min: number, max: number, optional: boolean];
+
+/**
+ * The fields of `createSessionBody` when each is a string with at most a length range (so a
+ * hand check can follow the schema), else `undefined`.
+ */
+function textFields(schema: z.ZodObject): TextField[] | undefined {
+  const fields: TextField[] = [];
+  for (const [name, field] of Object.entries(schema.shape) as [string, z.ZodType][]) {
+    const optional = field.def.type === 'optional';
+    const inner = optional ? ((field as z.ZodOptional).unwrap() as z.ZodType) : field;
+    if (inner.def.type !== 'string') return undefined;
+    const text = inner as z.ZodString;
+    for (const check of text.def.checks ?? []) {
+      const kind = check._zod.def.check;
+      if (kind !== 'min_length' && kind !== 'max_length') return undefined;
+    }
+    fields.push([name, text.minLength ?? 0, text.maxLength ?? Number.POSITIVE_INFINITY, optional]);
+  }
+  return fields;
+}
+
+const CREATE_FIELDS = textFields(createSessionBody);
+
+/**
+ * A create request the schema accepts, read by hand with the schema's own field list and
+ * lengths, giving the schema's result; `undefined` otherwise, and zod says what is wrong.
+ */
+export function quickCreateRequest(raw: unknown): CreateSessionRequest | undefined {
+  if (CREATE_FIELDS === undefined || typeof raw !== 'object' || raw === null) return undefined;
+  if (Array.isArray(raw)) return undefined;
+  const fields = raw as Record<string, unknown>;
+  const request: Record<string, unknown> = {};
+  for (const [name, min, max, optional] of CREATE_FIELDS) {
+    if (!Object.hasOwn(fields, name)) {
+      if (!optional) return undefined;
+      continue;
+    }
+    const value = fields[name];
+    if (value === undefined && optional) {
+      request[name] = undefined;
+      continue;
+    }
+    if (typeof value !== 'string' || value.length < min || value.length > max) return undefined;
+    request[name] = value;
+  }
+  return request as unknown as CreateSessionRequest;
 }
 
 function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {

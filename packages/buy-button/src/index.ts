@@ -18,15 +18,8 @@ export {
   BuyButtonSessionEvent,
 } from './events.js';
 export { MESSAGES, type Messages } from './messages.js';
-export {
-  fetchSessionStatus,
-  readStoredSession,
-  type SessionStatusResult,
-  STORAGE_KEY_LAST,
-  STORAGE_KEY_PREFIX,
-  type StoredSession,
-  storageKey,
-} from './stored-session.js';
+// The return-page helpers, also published alone as `@buy-button/element/return-page`.
+export * from './return-page.js';
 export type {
   CreateSessionRequest,
   PaymentStatus,

@@ -12,16 +12,20 @@ import type { BffConfig } from './config/load-config.js';
 import { accessLog } from './middleware/access-log.js';
 import { clientIpResolver } from './middleware/client-ip.js';
 import { corsAllowlist } from './middleware/cors-allowlist.js';
-import { originGuard } from './middleware/origin-guard.js';
-import { rateLimit } from './middleware/rate-limit.js';
+import { originGuard, pageOriginCheck } from './middleware/origin-guard.js';
+import { rateLimit, rateLimiter } from './middleware/rate-limit.js';
 import { requestSizeLimit } from './middleware/request-size-limit.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { ProblemError } from './problems/problem-error.js';
 import { problemFromError, problemResponse } from './problems/problem-response.js';
 import { ROUTES } from './routes/api-schemas.js';
+import {
+  type CreateSessionHandler,
+  createSessionHandler,
+} from './routes/create-session-handler.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { type ScriptBundleSource, scriptRoutes } from './routes/script-routes.js';
-import { createSessionFastPath, sessionRoutes } from './routes/session-routes.js';
+import { jsonCreateRoute, sessionRoutes } from './routes/session-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { createBackgroundTasks } from './runtime/background-tasks.js';
 import type { BodyReader } from './runtime/body-reader.js';
@@ -68,6 +72,13 @@ export type BffApp = OpenAPIHono<BffEnv> & {
   whenIdle(): Promise<void>;
   /** The store the app keeps its state in. */
   readonly store: SharedStore;
+  /**
+   * The element's JSON checkout (`POST /sessions` when `isJsonCreate`), callable without Hono:
+   * the Node entry serves it straight from `node:http`.
+   */
+  readonly createSession: CreateSessionHandler;
+  /** `TRUST_PROXY` hops, for a server that reads the client IP itself. */
+  readonly trustProxyHops: number;
 };
 
 /**
@@ -156,35 +167,33 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     trustProxyHops: config.trustProxyHops,
     fromConnection: deps.clientIp,
   });
-  const guard = originGuard({
+  const checkOrigin = pageOriginCheck({
     allowedOrigins: config.allowedOrigins,
     // Server-to-server JSON calls carry no Origin; a form post always comes from a browser page.
     allowAnonymous: (contentType) => !/form/i.test(contentType),
   });
-  const createGuards = [guard];
-  if (config.rateLimit !== undefined) {
-    createGuards.push(rateLimit({ store, limit: config.rateLimit, clientIp }));
-  }
+  const limiter =
+    config.rateLimit === undefined ? undefined : rateLimiter({ store, limit: config.rateLimit });
+  const guard = originGuard(checkOrigin);
+  const createGuards = limiter === undefined ? [guard] : [guard, rateLimit(limiter, clientIp)];
 
   const idempotency = new IdempotencyGuard(store, checkout.sessionCodec);
   const exposeHeaders = ['X-Request-Id', 'Retry-After'];
+  const createSession = createSessionHandler({
+    checkout,
+    idempotency,
+    checkOrigin,
+    rateLimit: limiter,
+    log,
+    allowedOrigins: config.allowedOrigins,
+    exposeHeaders,
+    maxSize: BODY_LIMIT_BYTES,
+  });
 
   const app = new OpenAPIHono<BffEnv>();
-  // The element's checkout, ahead of the layers below: it applies the same ones itself, in one
-  // step, and hands every other request on to them.
-  app.post(
-    '/sessions',
-    createSessionFastPath({
-      checkout,
-      idempotency,
-      readBody: deps.readBody,
-      createGuards,
-      log,
-      allowedOrigins: config.allowedOrigins,
-      exposeHeaders,
-      maxSize: BODY_LIMIT_BYTES,
-    }),
-  );
+  // The element's checkout, ahead of the layers below: the handler applies the same ones itself,
+  // in one step, and every other request goes on to them.
+  app.post('/sessions', jsonCreateRoute(createSession, clientIp, deps.readBody));
   app.use(requestId());
   app.use(accessLog({ log }));
   app.use(securityHeaders());
@@ -233,5 +242,10 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   app.notFound((c) => problemResponse(c, new ProblemError('notFound')));
   app.onError((err, c) => problemFromError(err, c, log));
 
-  return Object.assign(app, { whenIdle: () => background.whenIdle(), store });
+  return Object.assign(app, {
+    whenIdle: () => background.whenIdle(),
+    store,
+    createSession,
+    trustProxyHops: config.trustProxyHops,
+  });
 }

@@ -11,6 +11,11 @@ export const nodeBodyReader: BodyReader = (c, limit) => {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming === undefined || incoming.readableEnded || incoming.readableDidRead)
     return undefined;
+  return readIncomingBody(incoming, limit);
+};
+
+/** The whole body of `incoming` as UTF-8 text; rejects with a 413 problem past `limit` bytes. */
+export function readIncomingBody(incoming: IncomingMessage, limit: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -29,4 +34,4 @@ export const nodeBodyReader: BodyReader = (c, limit) => {
     incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     incoming.once('error', reject);
   });
-};
+}

@@ -66,8 +66,9 @@ describe('startBff', () => {
 describe('startBff over a real socket', () => {
   async function withBff(
     run: (url: string, harness: ReturnType<typeof createHarness>) => Promise<void>,
+    env: Record<string, string> = {},
   ) {
-    const harness = createHarness();
+    const harness = createHarness({ env });
     const running = await startBff({
       config: harness.config,
       port: 0,
@@ -86,30 +87,38 @@ describe('startBff over a real socket', () => {
 
   /** A raw `node:http` POST, chunked when `chunked` (no Content-Length). */
   function post(url: string, body: string, headers: Record<string, string>, chunked = false) {
-    return new Promise<{ status: number; location: string | undefined; text: string }>(
-      (resolve, reject) => {
-        const req = http.request(`${url}/sessions`, {
-          method: 'POST',
-          headers: chunked
-            ? headers
-            : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    return new Promise<{
+      status: number;
+      location: string | undefined;
+      text: string;
+      headers: http.IncomingHttpHeaders;
+    }>((resolve, reject) => {
+      const req = http.request(`${url}/sessions`, {
+        method: 'POST',
+        headers: chunked
+          ? headers
+          : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
         });
-        req.on('response', (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => {
-            text += chunk.toString();
-          });
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, location: res.headers.location, text }),
-          );
-        });
-        req.on('error', reject);
-        if (chunked) {
-          for (let i = 0; i < body.length; i += 4096) req.write(body.slice(i, i + 4096));
-          req.end();
-        } else req.end(body);
-      },
-    );
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location,
+            text,
+            headers: res.headers,
+          }),
+        );
+      });
+      req.on('error', reject);
+      if (chunked) {
+        for (let i = 0; i < body.length; i += 4096) req.write(body.slice(i, i + 4096));
+        req.end();
+      } else req.end(body);
+    });
   }
 
   it('creates a session from a JSON body and from a form', async () => {
@@ -126,6 +135,68 @@ describe('startBff over a real socket', () => {
       expect(form.status).toBe(303);
       expect(form.location).toMatch(/\/pay\?code=/);
     });
+  });
+
+  it('answers the JSON checkout on the socket exactly as the middleware stack does', async () => {
+    // With Content-Length the element's checkout is served straight from node:http; a chunked
+    // body takes the app's layered route. Both must give the same statuses, headers and problems.
+    const json = { 'content-type': 'application/json', origin: SHOP };
+    const cases: [string, string, Record<string, string>][] = [
+      ['created', '{"button":"btn_coffee"}', json],
+      ['foreign page', '{"button":"btn_coffee"}', { ...json, origin: 'https://evil.test' }],
+      ['unknown button', '{"button":"btn_nope"}', json],
+      ['invalid field', '{"button":"btn_donation","price":"lots"}', json],
+      ['not JSON', '{"button":', json],
+      ['bad key', '{"button":"btn_coffee"}', { ...json, 'idempotency-key': 'a b' }],
+    ];
+    const varying = ['date', 'x-request-id', 'content-length', 'transfer-encoding', 'connection'];
+    const shape = (response: Awaited<ReturnType<typeof post>>) => {
+      const headers = { ...response.headers };
+      for (const name of varying) delete headers[name];
+      const body = JSON.parse(response.text) as Record<string, unknown>;
+      return {
+        status: response.status,
+        headers,
+        fields: Object.keys(body).sort(),
+        type: body.type,
+        errors: body.errors,
+      };
+    };
+    await withBff(async (url) => {
+      for (const [name, body, headers] of cases) {
+        const direct = await post(url, body, headers);
+        const layered = await post(url, body, headers, true);
+        expect(shape(direct), name).toEqual(shape(layered));
+        expect(direct.headers['x-request-id'], name).toMatch(/^[\w-]+$/);
+      }
+    });
+  });
+
+  it('counts the rate limit per socket address, or per forwarded client behind TRUST_PROXY', async () => {
+    const checkout = (url: string, forwardedFor: string) =>
+      post(url, '{"button":"btn_coffee"}', {
+        'content-type': 'application/json',
+        origin: SHOP,
+        'x-forwarded-for': forwardedFor,
+      });
+    await withBff(
+      async (url) => {
+        expect((await checkout(url, '198.51.100.1')).status).toBe(201);
+        const limited = await checkout(url, '198.51.100.2');
+        expect(limited.status).toBe(429);
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+        expect(JSON.parse(limited.text)).toMatchObject({ status: 429 });
+      },
+      { RATE_LIMIT: '1/60s' },
+    );
+    await withBff(
+      async (url) => {
+        expect((await checkout(url, '198.51.100.1')).status).toBe(201);
+        expect((await checkout(url, '198.51.100.2')).status).toBe(201);
+        expect((await checkout(url, 'forged, 198.51.100.1')).status).toBe(429);
+      },
+      { RATE_LIMIT: '1/60s', TRUST_PROXY: 'true' },
+    );
   });
 
   it.each([

@@ -1,16 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type BffApp, type BffDeps, createApp } from './app.js';
 import type { BffConfig } from './config/load-config.js';
-import { nodeBodyReader } from './node-body-reader.js';
+import { clientIpOf } from './middleware/client-ip.js';
+import { nodeBodyReader, readIncomingBody } from './node-body-reader.js';
 import { nodeHmacSha256 } from './node-hmac.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
+import { isJsonCreate } from './routes/create-session-handler.js';
 import type { ScriptBundle } from './routes/script-routes.js';
-import { jsonLogger } from './runtime/logger.js';
+import { describeError, jsonLogger, type Logger } from './runtime/logger.js';
 
 export interface StartBffOptions {
   config: BffConfig;
@@ -55,7 +57,14 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
     scriptBundle: loadElementBundle,
     ...options.deps,
   });
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+  const server = createServer(
+    nodeRequestListener(
+      app,
+      getRequestListener(app.fetch, { hostname: host }),
+      log,
+      options.deps?.clientIp === undefined,
+    ),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -101,6 +110,42 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
       closing ??= close();
       return closing;
     },
+  };
+}
+
+/**
+ * Serves `app` on `node:http`. The element's JSON checkout (`isJsonCreate`) goes straight to
+ * `app.createSession` with the socket's request and response, no Fetch objects in between; every
+ * other request goes through `@hono/node-server`'s adapter (`viaHono`) to the app. A `clientIp` dependency
+ * reads a Hono context, so with one (`direct` false) everything goes through the adapter.
+ */
+function nodeRequestListener(
+  app: BffApp,
+  viaHono: ReturnType<typeof getRequestListener>,
+  log: Logger,
+  direct: boolean,
+) {
+  if (!direct) return viaHono;
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const header = (name: string) => req.headers[name] as string | undefined;
+    if (req.method !== 'POST' || req.url !== '/sessions' || !isJsonCreate(header)) {
+      return viaHono(req, res);
+    }
+    app
+      .createSession({
+        header,
+        clientIp: () =>
+          clientIpOf(app.trustProxyHops, header('x-forwarded-for'), req.socket.remoteAddress),
+        readBody: (limit) => readIncomingBody(req, limit),
+      })
+      .then(
+        (answer) => res.writeHead(answer.status, answer.headers).end(answer.body),
+        // The handler answers every failure itself; this is a bug, and the socket is dropped.
+        (err: unknown) => {
+          log({ level: 'error', msg: 'unexpected error', error: describeError(err) });
+          res.destroy();
+        },
+      );
   };
 }
 

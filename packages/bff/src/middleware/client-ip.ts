@@ -11,23 +11,29 @@ export interface ClientIpOptions {
 }
 
 /**
- * Builds the client-IP reader the rate limit keys on. Behind N trusted proxies the client is the
- * N-th address from the right of `X-Forwarded-For`: entries further left were written by the
- * client itself and prove nothing.
+ * The address the rate limit keys on. Behind N trusted proxies the client is the N-th address
+ * from the right of `X-Forwarded-For`: entries further left were written by the client itself and
+ * prove nothing. Otherwise, and when the header is missing, the connection's peer.
  */
+export function clientIpOf(
+  trustProxyHops: number,
+  forwardedFor: string | undefined,
+  peer: string | undefined,
+): string {
+  if (trustProxyHops > 0 && forwardedFor !== undefined) {
+    const hops = forwardedFor
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const ip = hops[hops.length - trustProxyHops] ?? hops[0];
+    if (ip !== undefined) return ip;
+  }
+  return peer ?? 'unknown';
+}
+
+/** `clientIpOf` for a Hono request, the peer read by `fromConnection`. */
 export function clientIpResolver({ trustProxyHops, fromConnection }: ClientIpOptions) {
   return function clientIp(c: Context): string {
-    if (trustProxyHops > 0) {
-      const forwarded = c.req.header('x-forwarded-for');
-      if (forwarded !== undefined) {
-        const hops = forwarded
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter(Boolean);
-        const ip = hops[hops.length - trustProxyHops] ?? hops[0];
-        if (ip !== undefined) return ip;
-      }
-    }
-    return fromConnection?.(c) ?? 'unknown';
+    return clientIpOf(trustProxyHops, c.req.header('x-forwarded-for'), fromConnection?.(c));
   };
 }

@@ -13,24 +13,32 @@ export interface OriginGuardOptions {
   allowAnonymous: (contentType: string) => boolean;
 }
 
+/** `(Origin, Referer, Content-Type)` → the checked page origin; throws a 403 problem. */
+export type PageOriginCheck = (
+  origin: string | undefined,
+  referer: string | undefined,
+  contentType: string,
+) => string | undefined;
+
 /**
  * Refuses state-changing requests sent from pages that are not the shop's (a forged form post is
  * CSRF: the browser would carry it out with the shopper's network position). The page origin is
  * `Origin`, else the origin of `Referer`; `Origin: null` (sandboxed frames, privacy modes) cannot
- * be checked and is refused. The checked origin is kept in `c.var.requestOrigin`, where relative
- * return URLs resolve against it.
+ * be checked and is refused. Answers the checked origin (`undefined` for an allowed anonymous
+ * call), against which relative return URLs resolve.
  */
-export function originGuard({ allowedOrigins, allowAnonymous }: OriginGuardOptions) {
+export function pageOriginCheck({
+  allowedOrigins,
+  allowAnonymous,
+}: OriginGuardOptions): PageOriginCheck {
   const allowed = new Set(allowedOrigins);
-  return createMiddleware<BffEnv>(async function originGuard(c, next) {
-    const origin = c.req.header('origin');
-    const referer = c.req.header('referer');
+  return (origin, referer, contentType) => {
     let pageOrigin: string | undefined;
     if (origin !== undefined && origin !== 'null') pageOrigin = origin;
     else if (referer !== undefined && URL.canParse(referer)) pageOrigin = new URL(referer).origin;
 
     if (pageOrigin === undefined) {
-      if (origin === 'null' || !allowAnonymous(c.req.header('content-type') ?? '')) {
+      if (origin === 'null' || !allowAnonymous(contentType)) {
         throw new ProblemError('forbiddenOrigin', {
           detail:
             origin === 'null'
@@ -41,7 +49,17 @@ export function originGuard({ allowedOrigins, allowAnonymous }: OriginGuardOptio
     } else if (!allowed.has(pageOrigin)) {
       throw new ProblemError('forbiddenOrigin');
     }
-    c.set('requestOrigin', pageOrigin);
+    return pageOrigin;
+  };
+}
+
+/** `check` as middleware: the checked origin is kept in `c.var.requestOrigin`. */
+export function originGuard(check: PageOriginCheck) {
+  return createMiddleware<BffEnv>(async function originGuard(c, next) {
+    c.set(
+      'requestOrigin',
+      check(c.req.header('origin'), c.req.header('referer'), c.req.header('content-type') ?? ''),
+    );
     await next();
   });
 }

@@ -8,29 +8,37 @@ export interface RateLimitOptions {
   store: SharedStore;
   /** `RATE_LIMIT`. */
   limit: RateLimitSetting;
-  clientIp: (c: Context) => string;
   /** Namespace of the counters in the store. */
   keyPrefix?: string;
 }
+
+/** Counts one request of `clientIp`; throws a 429 problem past the limit. */
+export type RateLimiter = (clientIp: string) => Promise<void>;
 
 /**
  * A fixed window per client IP, counted in the SharedStore so several instances share it. Over
  * the limit: 429 with `Retry-After` (seconds until the window ends).
  */
-export function rateLimit({
+export function rateLimiter({
   store,
   limit,
-  clientIp,
   keyPrefix = 'rate:sessions:',
-}: RateLimitOptions) {
+}: RateLimitOptions): RateLimiter {
   const windowMs = limit.windowSeconds * 1000;
-  return createMiddleware(async function rateLimit(c, next) {
-    const { count, resetInMs } = await store.increment(keyPrefix + clientIp(c), windowMs);
+  return async (clientIp) => {
+    const { count, resetInMs } = await store.increment(keyPrefix + clientIp, windowMs);
     if (count > limit.count) {
       throw new ProblemError('rateLimited', {
         headers: { 'Retry-After': String(Math.max(1, Math.ceil(resetInMs / 1000))) },
       });
     }
+  };
+}
+
+/** `limiter` as middleware, keyed on `clientIp(c)`. */
+export function rateLimit(limiter: RateLimiter, clientIp: (c: Context) => string) {
+  return createMiddleware(async function rateLimit(c, next) {
+    await limiter(clientIp(c));
     await next();
   });
 }

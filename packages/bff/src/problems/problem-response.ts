@@ -17,8 +17,15 @@ export function wantsHtml(c: Context): boolean {
 
 /** Turns any thrown value into a problem answer; the one error mapper of the app. */
 export function problemFromError(err: unknown, c: Context, log: Logger): Response {
+  return problemResponse(c, loggedProblem(err, log, c.get('requestId') as string | undefined));
+}
+
+/**
+ * The problem any thrown value answers with, logged: server failures as errors, refusals that
+ * have a cause underneath as warnings.
+ */
+export function loggedProblem(err: unknown, log: Logger, requestId: string | undefined) {
   const problem = toProblemError(err);
-  const requestId = c.get('requestId') as string | undefined;
   if (problem.status >= 500) {
     log({
       level: 'error',
@@ -37,7 +44,7 @@ export function problemFromError(err: unknown, c: Context, log: Logger): Respons
       error: describeError(problem.cause),
     });
   }
-  return problemResponse(c, problem);
+  return problem;
 }
 
 export function problemResponse(c: Context, problem: ProblemError): Response {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionBody } from './api-schemas.js';
-import { quickCreateRequest } from './session-routes.js';
+import { quickCreateRequest } from './create-session-handler.js';
 
 const long = (n: number) => 'x'.repeat(n);
 

@@ -1,7 +1,13 @@
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { nodeHmacSha256 } from '../node-hmac.js';
-import { RECEIPT_ERROR_CODE, ReceiptError, ReceiptSigner } from './receipt-signer.js';
+import {
+  RECEIPT_ERROR_CODE,
+  ReceiptError,
+  ReceiptSigner,
+  receiptExpiry,
+  webCryptoHmacSha256,
+} from './receipt-signer.js';
 
 const SECRET = 's'.repeat(32);
 const ORDER_REF = 'shop-01JDB4Z7K3QW8M2V6XH0T9RCNE';
@@ -82,6 +88,31 @@ describe('ReceiptSigner', () => {
     expect(node).toBe(web);
     expect(web).toBe(viaJose);
   });
+
+  it.each([
+    ['ASCII', ORDER_REF],
+    ['Latin-1', 'shop-café'],
+    ['outside the BMP', 'shop-☕🛒'],
+    ['a lone surrogate', 'shop-\ud800'],
+    ['quotes and control characters', 'shop-"\\\n'],
+  ])(
+    'signs a receipt for an orderRef with %s that jose issues too and verifies',
+    async (_name, orderRef) => {
+      const now = () => 1_800_000_000_000;
+      const viaJose = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(orderRef)
+        .setExpirationTime(1_800_000_060)
+        .sign(new TextEncoder().encode(SECRET));
+      for (const hmacSha256 of [webCryptoHmacSha256, nodeHmacSha256]) {
+        const signer = new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now, hmacSha256 });
+        const receipt = await signer.sign(orderRef);
+        expect(receipt).toBe(viaJose);
+        expect(await signer.verify(receipt)).toEqual({ orderRef });
+        expect(receiptExpiry(receipt)).toBe(1_800_000_060);
+      }
+    },
+  );
 
   describe('during a rotation (RECEIPT_PREVIOUS_SECRET)', () => {
     const NEW = 'n'.repeat(32);

@@ -101,7 +101,7 @@ export class ReceiptSigner {
     orderRef: string,
     exp = Math.floor(this.#now() / 1000) + this.#ttlSeconds,
   ): Promise<string> {
-    const input = `${HEADER}.${base64url(new TextEncoder().encode(JSON.stringify({ sub: orderRef, exp })))}`;
+    const input = `${HEADER}.${encodePayload(orderRef, exp)}`;
     return `${input}.${await this.#sign(input)}`;
   }
 
@@ -149,8 +149,26 @@ export function receiptExpiry(receipt: string): number | undefined {
   }
 }
 
+/** Any UTF-16 unit past ASCII, surrogates included. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** The receipt's payload: `{"sub":orderRef,"exp":exp}` as UTF-8 JSON, in base64url. */
+function encodePayload(orderRef: string, exp: number): string {
+  const json = JSON.stringify({ sub: orderRef, exp });
+  // An ASCII orderRef (ours always are) makes the JSON ASCII, whose UTF-8 bytes are its own
+  // characters: `btoa` takes it directly, a third of the cost of encoding to bytes and back.
+  return NON_ASCII.test(orderRef)
+    ? base64url(new TextEncoder().encode(json))
+    : toBase64url(btoa(json));
+}
+
 function base64url(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64url(btoa(binary));
+}
+
+// Three plain replaces: on ~70 characters they measured faster than one pass with a callback.
+function toBase64url(base64: string): string {
+  return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

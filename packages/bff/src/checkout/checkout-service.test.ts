@@ -7,11 +7,11 @@ import { orderRefMatcher } from './order-ref.js';
 import { ReceiptSigner } from './receipt-signer.js';
 import { RedirectPolicy } from './redirect-policy.js';
 
-function service() {
+function service(upstream = {} as UpstreamClient) {
   const config = loadConfig(testEnv());
   return new CheckoutService({
     catalog: config.buttons,
-    upstream: {} as UpstreamClient,
+    upstream,
     receipts: new ReceiptSigner({
       secret: 's'.repeat(32),
       ttlSeconds: 60,
@@ -50,5 +50,26 @@ describe('the idempotency codec', () => {
     const stored = checkout.sessionCodec.encode(created);
     expect(stored.length).toBeLessThan(100);
     expect(await checkout.sessionCodec.decode(stored)).toEqual(created);
+  });
+
+  it('keeps the exp the service signed, without reading its receipt back', async () => {
+    const checkout = service({
+      createSession: async ({ orderRef }) => ({
+        id: '6650a1f0c0ffee0000000009',
+        orderRef,
+        conversionCode: 'RKQCZZJ00002',
+      }),
+    } as UpstreamClient);
+    const created = await checkout.createCheckoutSession({ button: 'btn_coffee' }, undefined);
+    const stored = checkout.sessionCodec.encode(created);
+    expect(stored).toBe(
+      '6650a1f0c0ffee0000000009 test-01ABCDEFGHJKMNPQRSTVWXYZ0 RKQCZZJ00002 1800000060',
+    );
+    expect(await checkout.sessionCodec.decode(stored)).toEqual(created);
+    // An answer made elsewhere (here a copy) has its exp read from its receipt: the same record.
+    expect(checkout.sessionCodec.encode({ ...created })).toBe(stored);
+    // The answer made here is not re-read: a receipt that cannot be decoded changes nothing.
+    expect(checkout.sessionCodec.encode({ ...created, receipt: 'x.y.z' })).toMatch(/ 0$/);
+    expect(checkout.sessionCodec.encode(Object.assign(created, { receipt: 'x.y.z' }))).toBe(stored);
   });
 });

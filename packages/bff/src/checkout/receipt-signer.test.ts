@@ -114,6 +114,16 @@ describe('ReceiptSigner', () => {
     },
   );
 
+  it('signs now with the expiry it announces, and any given exp on request', async () => {
+    let now = 1_800_000_000_999;
+    const signer = new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now: () => now });
+    const exp = signer.expiryFromNow();
+    expect(exp).toBe(1_800_000_060);
+    expect(await signer.sign(ORDER_REF, exp)).toBe(await signer.sign(ORDER_REF));
+    now += 5000;
+    expect(decodeJwt(await signer.sign(ORDER_REF, exp)).exp).toBe(exp);
+  });
+
   describe('during a rotation (RECEIPT_PREVIOUS_SECRET)', () => {
     const NEW = 'n'.repeat(32);
     const OLD = 'o'.repeat(32);

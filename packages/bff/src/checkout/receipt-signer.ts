@@ -96,11 +96,13 @@ export class ReceiptSigner {
     this.#now = now;
   }
 
+  /** The `exp` of a receipt signed now: epoch seconds, `ttlSeconds` ahead. */
+  expiryFromNow(): number {
+    return Math.floor(this.#now() / 1000) + this.#ttlSeconds;
+  }
+
   /** Signs a receipt for `orderRef`; the same `exp` gives the same receipt (HMAC is deterministic). */
-  async sign(
-    orderRef: string,
-    exp = Math.floor(this.#now() / 1000) + this.#ttlSeconds,
-  ): Promise<string> {
+  async sign(orderRef: string, exp = this.expiryFromNow()): Promise<string> {
     const input = `${HEADER}.${encodePayload(orderRef, exp)}`;
     return `${input}.${await this.#sign(input)}`;
   }

@@ -29,6 +29,7 @@ import { jsonCreateRoute, sessionRoutes } from './routes/session-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { createBackgroundTasks } from './runtime/background-tasks.js';
 import type { BodyReader } from './runtime/body-reader.js';
+import { fetchTransport, type HttpTransport } from './runtime/http-transport.js';
 import { jsonLogger, type Logger } from './runtime/logger.js';
 import { realSleep, type Sleep } from './runtime/timing.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -40,7 +41,12 @@ import { WebhookForwarder } from './webhooks/webhook-forwarder.js';
 
 /** Everything `createApp` takes from its runtime; each has a default. */
 export interface BffDeps {
-  /** Outgoing HTTP (upstream API, merchant webhook). Default the global `fetch`. */
+  /**
+   * Outgoing HTTP (upstream API, login, merchant webhook). Default `fetchTransport(deps.fetch)`;
+   * the Node entry passes keep-alive `node:http` agents (`createNodeHttpTransport`).
+   */
+  transport?: HttpTransport;
+  /** The `fetch` the default transport calls; ignored with `transport`. Default the global one. */
   fetch?: typeof fetch;
   /** Shared state. Default a `MemoryStore` on the same clock. */
   store?: SharedStore;
@@ -94,7 +100,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? realSleep;
   const log = deps.log ?? jsonLogger;
-  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const transport = deps.transport ?? fetchTransport(deps.fetch);
   const store = deps.store ?? new MemoryStore({ now });
   const background = createBackgroundTasks(deps.waitUntil);
   const isOrderRef = orderRefMatcher(config.orderRefPrefix);
@@ -102,7 +108,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const tokens = createTokenProvider({
     credential: config.upstream.credential,
     apiUrl: config.upstream.apiUrl,
-    fetch: doFetch,
+    transport,
     store,
     now,
     sleep,
@@ -112,7 +118,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   });
   const upstream = new UpstreamClient({
     apiUrl: config.upstream.apiUrl,
-    fetch: doFetch,
+    transport,
     tokens,
     timeoutMs: config.upstream.timeoutMs,
     retries: config.upstream.retries,
@@ -146,7 +152,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
       : new WebhookForwarder({
           url: config.webhook.forwardUrl,
           secrets: config.webhook.secrets,
-          fetch: doFetch,
+          transport,
           timeoutMs: config.webhook.timeoutMs,
           maxAttempts: config.webhook.maxAttempts,
           now,

@@ -13,6 +13,12 @@ export { type HmacSha256, webCryptoHmacSha256 } from './checkout/receipt-signer.
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export { type BffConfig, loadConfig } from './config/load-config.js';
 export type { ScriptBundle, ScriptBundleSource } from './routes/script-routes.js';
+export {
+  fetchTransport,
+  type HttpTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from './runtime/http-transport.js';
 export type { LogEntry, Logger } from './runtime/logger.js';
 export { MemoryStore } from './store/memory-store.js';
 export type { SharedStore } from './store/shared-store.js';

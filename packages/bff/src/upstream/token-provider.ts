@@ -1,7 +1,12 @@
 import { decodeJwt } from 'jose';
 import type { UpstreamCredential } from '../config/load-config.js';
+import {
+  type HttpTransport,
+  isTimeout,
+  type TransportResponse,
+} from '../runtime/http-transport.js';
 import { describeError, type Logger } from '../runtime/logger.js';
-import { type Sleep, withTimeout } from '../runtime/timing.js';
+import type { Sleep } from '../runtime/timing.js';
 import type { SharedStore } from '../store/shared-store.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
 import { envelopeSchema, failureSchema, loginDataSchema } from './upstream-schemas.js';
@@ -24,7 +29,7 @@ export interface TokenProviderOptions {
   credential: UpstreamCredential;
   /** API base, e.g. `https://api.lyzi.fr/api`. */
   apiUrl: string;
-  fetch: typeof fetch;
+  transport: HttpTransport;
   store: SharedStore;
   now: () => number;
   sleep: Sleep;
@@ -145,19 +150,16 @@ class LoginTokenProvider implements TokenProvider {
   }
 
   async #loginOnce(): Promise<string> {
-    const { apiUrl, fetch, timeoutMs, log } = this.#options;
+    const { apiUrl, transport, timeoutMs, log } = this.#options;
     const call = 'POST /auth/login';
-    let response: Response;
-    let body: unknown;
+    let response: TransportResponse;
     try {
-      [response, body] = await withTimeout(timeoutMs, async (signal) => {
-        const answer = await fetch(`${apiUrl}/auth/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ ...this.#login, origin: 'application' }),
-          signal,
-        });
-        return [answer, await answer.json().catch(() => undefined)] as const;
+      response = await transport({
+        method: 'POST',
+        url: `${apiUrl}/auth/login`,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ ...this.#login, origin: 'application' }),
+        timeoutMs,
       });
     } catch (cause) {
       throw new UpstreamError(
@@ -166,7 +168,8 @@ class LoginTokenProvider implements TokenProvider {
         { cause },
       );
     }
-    if (!response.ok) {
+    const body = parseJson(response.body);
+    if (response.status < 200 || response.status >= 300) {
       const message = failureSchema.safeParse(body).data?.message;
       const code =
         response.status === 401 || response.status === 403
@@ -226,6 +229,10 @@ function parseShared(raw: string | undefined): { token: string } | undefined {
   }
 }
 
-export function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -223,11 +223,10 @@ describe('tolerant reading of upstream bodies', () => {
   it('gives typed errors with a stable code', async () => {
     const client = new UpstreamClient({
       apiUrl: `${SANDBOX_URL}/api`,
-      fetch: async () =>
-        Response.json(
-          { success: false, status: 404, message: 'Session not found' },
-          { status: 404 },
-        ),
+      transport: async () => ({
+        status: 404,
+        body: JSON.stringify({ success: false, status: 404, message: 'Session not found' }),
+      }),
       tokens: { getToken: async () => 't', invalidate: async () => {}, renewable: false },
       timeoutMs: 1000,
       retries: 2,

@@ -1,7 +1,12 @@
 import type { z } from 'zod';
+import {
+  type HttpTransport,
+  isTimeout,
+  type TransportResponse,
+} from '../runtime/http-transport.js';
 import type { Logger } from '../runtime/logger.js';
-import { backoffDelay, type Sleep, withTimeout } from '../runtime/timing.js';
-import { isTimeout, type TokenProvider } from './token-provider.js';
+import { backoffDelay, type Sleep } from '../runtime/timing.js';
+import type { TokenProvider } from './token-provider.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
 import {
   envelopeSchema,
@@ -19,10 +24,10 @@ export interface UpstreamClientOptions {
   /** API base, no trailing slash, e.g. `https://api.lyzi.fr/api`. */
   apiUrl: string;
   /**
-   * How requests go out. The global `fetch` keeps connections alive and reuses them; tests route
-   * it into the sandbox app in-process.
+   * How requests go out: keep-alive `node:http` agents on Node, the global `fetch` elsewhere;
+   * tests route it into the sandbox app in-process.
    */
-  fetch: typeof fetch;
+  transport: HttpTransport;
   tokens: TokenProvider;
   /** Per-attempt time limit. */
   timeoutMs: number;
@@ -169,25 +174,21 @@ export class UpstreamClient {
     token: string,
     body: unknown,
   ): Promise<z.output<S>> {
-    const { apiUrl, fetch, timeoutMs } = this.#options;
+    const { apiUrl, transport, timeoutMs } = this.#options;
     const call = `${method} ${path}`;
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization: `Bearer ${token}`,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    let text: string;
+    let response: TransportResponse;
     try {
-      [response, text] = await withTimeout(timeoutMs, async (signal) => {
-        const answer = await fetch(apiUrl + path, {
-          method,
-          headers,
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          signal,
-        });
-        // Reading the body to the end also frees the connection for reuse.
-        return [answer, await answer.text()] as const;
+      response = await transport({
+        method,
+        url: apiUrl + path,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs,
       });
     } catch (cause) {
       throw new UpstreamError(
@@ -196,8 +197,8 @@ export class UpstreamClient {
         { cause },
       );
     }
-    const json = parseJson(text);
-    if (!response.ok) {
+    const json = parseJson(response.body);
+    if (response.status < 200 || response.status >= 300) {
       const message = failureSchema.safeParse(json).data?.message;
       throw new UpstreamError(UPSTREAM_ERROR_CODE.status, call, {
         status: response.status,

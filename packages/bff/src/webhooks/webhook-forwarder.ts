@@ -1,13 +1,14 @@
 import { Webhook } from 'standardwebhooks';
+import type { HttpTransport } from '../runtime/http-transport.js';
 import { describeError, type Logger } from '../runtime/logger.js';
-import { backoffDelay, type Sleep, withTimeout } from '../runtime/timing.js';
+import { backoffDelay, type Sleep } from '../runtime/timing.js';
 
 export interface WebhookForwarderOptions {
   /** `WEBHOOK_FORWARD_URL`. */
   url: string;
   /** `WEBHOOK_SECRET`, then `WEBHOOK_PREVIOUS_SECRET` while receivers rotate. */
   secrets: readonly string[];
-  fetch: typeof fetch;
+  transport: HttpTransport;
   timeoutMs: number;
   maxAttempts: number;
   now: () => number;
@@ -36,7 +37,7 @@ export class WebhookForwarder {
 
   /** Resolves `true` once the merchant answered 2xx, `false` after the last failed attempt. */
   async send(id: string, payload: string): Promise<boolean> {
-    const { url, fetch, timeoutMs, maxAttempts, now, sleep, random, log } = this.#o;
+    const { url, transport, timeoutMs, maxAttempts, now, sleep, random, log } = this.#o;
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       if (attempt > 0) await sleep(backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS, random));
       const timestamp = new Date(now());
@@ -44,28 +45,25 @@ export class WebhookForwarder {
         .map((signer) => signer.sign(id, timestamp, payload))
         .join(' ');
       try {
-        const response = await withTimeout(timeoutMs, async (signal) => {
-          const answer = await fetch(url, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'user-agent': 'buy-button-bff',
-              'webhook-id': id,
-              'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-              'webhook-signature': signature,
-            },
-            body: payload,
-            signal,
-          });
-          await answer.arrayBuffer().catch(() => undefined);
-          return answer;
+        const { status } = await transport({
+          method: 'POST',
+          url,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'buy-button-bff',
+            'webhook-id': id,
+            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+            'webhook-signature': signature,
+          },
+          body: payload,
+          timeoutMs,
         });
-        if (response.ok) return true;
+        if (status >= 200 && status < 300) return true;
         log({
           level: 'warn',
           msg: 'webhook forward refused',
           webhookId: id,
-          status: response.status,
+          status,
           attempt: attempt + 1,
         });
       } catch (err) {

@@ -33,10 +33,20 @@ export {
   type UpstreamCredential,
 } from './config/load-config.js';
 export { type RunningBff, type StartBffOptions, startBff } from './node.js';
+export {
+  createNodeHttpTransport,
+  type NodeHttpTransportOptions,
+} from './node-http-transport.js';
 export { ProblemError } from './problems/problem-error.js';
 export { PROBLEM, PROBLEM_BASE, type ProblemKind, problemType } from './problems/problem-types.js';
 export type { ScriptBundle, ScriptBundleSource } from './routes/script-routes.js';
 export type { BodyReader } from './runtime/body-reader.js';
+export {
+  fetchTransport,
+  type HttpTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from './runtime/http-transport.js';
 export { jsonLogger, type LogEntry, type Logger, silentLogger } from './runtime/logger.js';
 export type { Sleep } from './runtime/timing.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

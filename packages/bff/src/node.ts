@@ -9,7 +9,7 @@ import type { BffConfig } from './config/load-config.js';
 import { clientIpOf } from './middleware/client-ip.js';
 import { nodeBodyReader, readIncomingBody } from './node-body-reader.js';
 import { nodeHmacSha256 } from './node-hmac.js';
-import { createNodeHttpFetch } from './node-http-fetch.js';
+import { createNodeHttpTransport } from './node-http-transport.js';
 import { isJsonCreate } from './routes/create-session-handler.js';
 import type { ScriptBundle } from './routes/script-routes.js';
 import { describeError, jsonLogger, type Logger } from './runtime/logger.js';
@@ -51,7 +51,8 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   }
   const app = createApp(config, {
     clientIp: (c) => getConnInfo(c).remote.address,
-    fetch: createNodeHttpFetch(),
+    // A `fetch` in `deps` is for the default, Fetch-based transport (tests route it in-process).
+    ...(options.deps?.fetch === undefined ? { transport: createNodeHttpTransport() } : {}),
     hmacSha256: nodeHmacSha256,
     readBody: nodeBodyReader,
     scriptBundle: loadElementBundle,

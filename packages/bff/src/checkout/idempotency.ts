@@ -117,23 +117,45 @@ function parseRecord(raw: string | undefined): IdempotencyRecord | undefined {
  * cyrb53 hashes with different seeds. Not cryptographic, and it need not be: it is only compared
  * under one Idempotency-Key, whose holder chose both requests. A Web Crypto digest here was the
  * largest single cost of an idempotent checkout.
+ *
+ * Stored in records kept 24 h, across deploys: its output for a given input must not change.
  */
 export function requestFingerprint(parts: unknown): string {
   const text = JSON.stringify(parts);
-  return [cyrb53(text, 0x9e3779b9).toString(36), cyrb53(text, 0x85ebca6b).toString(36)].join('');
-}
-
-function cyrb53(text: string, seed: number): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
+  // Both hashes in one pass over the text: the same states as two cyrb53 runs, one loop.
+  let a1 = 0xdeadbeef ^ SEED_A;
+  let a2 = 0x41c6ce57 ^ SEED_A;
+  let b1 = 0xdeadbeef ^ SEED_B;
+  let b2 = 0x41c6ce57 ^ SEED_B;
   for (let i = 0; i < text.length; i += 1) {
     const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+    a1 = Math.imul(a1 ^ ch, 2654435761);
+    a2 = Math.imul(a2 ^ ch, 1597334677);
+    b1 = Math.imul(b1 ^ ch, 2654435761);
+    b2 = Math.imul(b2 ^ ch, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return base36(cyrb53Final(a1, a2)) + base36(cyrb53Final(b1, b2));
+}
+
+const SEED_A = 0x9e3779b9;
+const SEED_B = 0x85ebca6b;
+
+/** cyrb53's last mix of its two 32-bit states into a 53-bit integer. */
+function cyrb53Final(h1: number, h2: number): number {
+  const m1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  const m2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(m1 ^ (m1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & m2) + (m1 >>> 0);
+}
+
+const BASE36_LOW = 36 ** 5;
+
+/**
+ * `n.toString(36)` for a safe integer `n >= 0`. V8 converts a number past 2^31 on its slow
+ * fractional-radix path: two parts below 2^31 convert about three times faster.
+ */
+function base36(n: number): string {
+  if (n < BASE36_LOW) return n.toString(36);
+  return Math.floor(n / BASE36_LOW).toString(36) + (n % BASE36_LOW).toString(36).padStart(5, '0');
 }
 
 /**

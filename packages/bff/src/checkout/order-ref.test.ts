@@ -37,6 +37,24 @@ describe('order references', () => {
     expect(next()).toBe(`0000000000${'Z'.repeat(16)}`);
   });
 
+  it('encode the clock and the injected randomness as they always have', () => {
+    let round = 0;
+    const next = createOrderRefGenerator({
+      prefix: 'shop-',
+      now: () => Date.UTC(2026, 10, 23, 12, 34, 56, 789) + round,
+      randomBytes: (bytes) => {
+        round += 1;
+        for (let i = 0; i < bytes.length; i += 1) bytes[i] = (i * 37 + round * 101) & 0xff;
+        return bytes;
+      },
+    });
+    expect([next(), next(), next()]).toEqual([
+      'shop-01M846DZ4NCP5AZN7S3S1PH3DJ',
+      'shop-01M846DZ4PSBQH8EAYGEMCVWGQ',
+      'shop-01M846DZ4Q5XA7K7P3X06K4NVW',
+    ]);
+  });
+
   it('are told apart from session ids and foreign refs', () => {
     const isOurs = orderRefMatcher('shop-');
     const next = createOrderRefGenerator({ prefix: 'shop-', now: Date.now });

@@ -26,32 +26,29 @@ export function createOrderRefGenerator(options: OrderRefOptions): () => string 
   // Randomness is drawn 4 KiB at a time: one call per 409 references instead of one each.
   const pool = new Uint8Array(options.randomBytes === undefined ? 4090 : 10);
   let offset = pool.length;
+  // The 26 character codes, rewritten in place: one string per reference, not one per character.
+  const codes = new Array<number>(TIME_CHARS + RANDOM_CHARS).fill(0);
   return () => {
     let time = Math.max(0, Math.floor(now()));
-    let head = '';
-    for (let i = 0; i < TIME_CHARS; i += 1) {
-      head = ALPHABET.charAt(time % 32) + head;
+    for (let i = TIME_CHARS - 1; i >= 0; i -= 1) {
+      codes[i] = ALPHABET.charCodeAt(time % 32);
       time = Math.floor(time / 32);
     }
     if (offset + 10 > pool.length) {
       fill(pool);
       offset = 0;
     }
-    const random = pool.subarray(offset, offset + 10);
-    offset += 10;
-    let tail = '';
     // 80 bits as 16 groups of 5: two 40-bit halves keep the arithmetic exact in doubles.
-    for (const half of [0, 5]) {
+    for (let half = 0; half < 2; half += 1) {
       let bits = 0;
-      for (let i = 0; i < 5; i += 1) bits = bits * 256 + (random[half + i] ?? 0);
-      let chunk = '';
-      for (let i = 0; i < 8; i += 1) {
-        chunk = ALPHABET.charAt(bits % 32) + chunk;
+      for (let i = 0; i < 5; i += 1) bits = bits * 256 + (pool[offset + half * 5 + i] ?? 0);
+      for (let i = 7; i >= 0; i -= 1) {
+        codes[TIME_CHARS + half * 8 + i] = ALPHABET.charCodeAt(bits % 32);
         bits = Math.floor(bits / 32);
       }
-      tail += chunk;
     }
-    return prefix + head + tail;
+    offset += 10;
+    return prefix + String.fromCharCode(...codes);
   };
 }
 

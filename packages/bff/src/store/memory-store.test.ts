@@ -54,4 +54,82 @@ describe('MemoryStore', () => {
     await store.close();
     await expect(store.ping()).rejects.toThrow(/closed/);
   });
+
+  it('keeps exact expiries on an epoch clock', async () => {
+    let now = 1_800_000_000_123;
+    const store = new MemoryStore({ now: () => now });
+    await store.set('k', 'v', 86_400_000);
+    now += 86_399_999;
+    expect(await store.get('k')).toBe('v');
+    now += 1;
+    expect(await store.get('k')).toBeUndefined();
+    expect(await store.increment('c', 60_000)).toEqual({ count: 1, resetInMs: 60_000 });
+    now += 59_999;
+    expect(await store.increment('c', 60_000)).toEqual({ count: 2, resetInMs: 1 });
+  });
+
+  it('behaves like a plain model through many writes, rewrites, deletes and evictions', async () => {
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    let now = 1_800_000_000_000;
+    const maxEntries = 40;
+    const store = new MemoryStore({ now: () => now, maxEntries });
+    // Insertion-ordered model: the first key is the oldest write.
+    const model = new Map<string, { value: string; expiresAt: number }>();
+    const live = (key: string) => {
+      const entry = model.get(key);
+      if (entry !== undefined && entry.expiresAt <= now) model.delete(key);
+      return model.get(key);
+    };
+    const write = (key: string, value: string, ttl: number) => {
+      model.delete(key);
+      model.set(key, { value, expiresAt: now + ttl });
+      while (model.size > maxEntries) model.delete(model.keys().next().value as string);
+    };
+    for (let step = 0; step < 30_000; step += 1) {
+      const key = `k${random(120)}`;
+      const ttl = 1 + random(5000);
+      now += random(20);
+      switch (random(5)) {
+        case 0:
+          await store.set(key, `v${step}`, ttl);
+          write(key, `v${step}`, ttl);
+          break;
+        case 1: {
+          const stored = live(key) === undefined;
+          expect(await store.setIfAbsent(key, `v${step}`, ttl)).toBe(stored);
+          if (stored) write(key, `v${step}`, ttl);
+          break;
+        }
+        case 2:
+          await store.delete(key);
+          model.delete(key);
+          break;
+        case 3:
+          expect(await store.get(key)).toBe(live(key)?.value);
+          break;
+        default: {
+          const entry = live(key);
+          const counted = await store.increment(key, ttl);
+          if (entry === undefined) {
+            write(key, '1', ttl);
+            expect(counted).toEqual({ count: 1, resetInMs: ttl });
+          } else {
+            entry.value = String(Number(entry.value) + 1);
+            expect(counted).toEqual({
+              count: Number(entry.value),
+              resetInMs: entry.expiresAt - now,
+            });
+          }
+        }
+      }
+    }
+    for (const [key, entry] of model) {
+      if (entry.expiresAt > now) expect(await store.get(key)).toBe(entry.value);
+    }
+    expect(store.size).toBeLessThanOrEqual(maxEntries);
+  });
 });

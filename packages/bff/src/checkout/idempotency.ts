@@ -1,5 +1,6 @@
 import type { CreateSessionRequest, SessionCreated } from '@buy-button/element/wire';
 import { ProblemError } from '../problems/problem-error.js';
+import { base36 } from '../runtime/base36.js';
 import type { SharedStore } from '../store/shared-store.js';
 
 /** A replayed answer is the same for 24 h, as the contract promises. */
@@ -145,17 +146,6 @@ function cyrb53Final(h1: number, h2: number): number {
   const m1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   const m2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(m1 ^ (m1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & m2) + (m1 >>> 0);
-}
-
-const BASE36_LOW = 36 ** 5;
-
-/**
- * `n.toString(36)` for a safe integer `n >= 0`. V8 converts a number past 2^31 on its slow
- * fractional-radix path: two parts below 2^31 convert about three times faster.
- */
-function base36(n: number): string {
-  if (n < BASE36_LOW) return n.toString(36);
-  return Math.floor(n / BASE36_LOW).toString(36) + (n % BASE36_LOW).toString(36).padStart(5, '0');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { base36 } from '../runtime/base36.js';
 import type { SharedStore } from './shared-store.js';
 
 export interface MemoryStoreOptions {
@@ -23,17 +24,6 @@ function expiresAtOf(packed: string): number {
 
 function storedValue(packed: string): string {
   return packed.slice(packed.indexOf(SEPARATOR) + 1);
-}
-
-const BASE36_LOW = 36 ** 5;
-
-/**
- * `n.toString(36)` for a safe integer `n >= 0`. V8 converts a number past 2^31 (any epoch ms)
- * on its slow fractional-radix path: two parts below 2^31 convert about twice as fast.
- */
-function base36(n: number): string {
-  if (n < BASE36_LOW) return n.toString(36);
-  return Math.floor(n / BASE36_LOW).toString(36) + (n % BASE36_LOW).toString(36).padStart(5, '0');
 }
 
 /**

@@ -21,7 +21,7 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: stri
 ];
 
 /** Adds `SECURITY_HEADERS` a response does not set itself to `headers`, drops `X-Powered-By`. */
-export function applySecurityHeaders(headers: Headers): void {
+function applySecurityHeaders(headers: Headers): void {
   for (const [name, value] of SECURITY_HEADERS) {
     if (!headers.has(name)) headers.set(name, value);
   }

@@ -1,15 +1,12 @@
 import { decodeJwt } from 'jose';
 import type { UpstreamCredential } from '../config/load-config.js';
-import {
-  type HttpTransport,
-  isTimeout,
-  type TransportResponse,
-} from '../runtime/http-transport.js';
+import type { HttpTransport } from '../runtime/http-transport.js';
 import { describeError, type Logger } from '../runtime/logger.js';
 import type { Sleep } from '../runtime/timing.js';
 import type { SharedStore } from '../store/shared-store.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
-import { envelopeSchema, failureSchema, loginDataSchema } from './upstream-schemas.js';
+import { exchange, failureError, succeeded } from './upstream-exchange.js';
+import { envelopeSchema, loginDataSchema } from './upstream-schemas.js';
 
 /** Gives the upstream Bearer token. It never leaves the BFF and is never logged. */
 export interface TokenProvider {
@@ -152,35 +149,26 @@ class LoginTokenProvider implements TokenProvider {
   async #loginOnce(): Promise<string> {
     const { apiUrl, transport, timeoutMs, log } = this.#options;
     const call = 'POST /auth/login';
-    let response: TransportResponse;
-    try {
-      response = await transport({
+    const answer = await exchange(
+      transport,
+      {
         method: 'POST',
         url: `${apiUrl}/auth/login`,
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ ...this.#login, origin: 'application' }),
         timeoutMs,
-      });
-    } catch (cause) {
-      throw new UpstreamError(
-        isTimeout(cause) ? UPSTREAM_ERROR_CODE.timeout : UPSTREAM_ERROR_CODE.unreachable,
+      },
+      call,
+    );
+    if (!succeeded(answer)) {
+      const refused = answer.status === 401 || answer.status === 403;
+      throw failureError(
+        refused ? UPSTREAM_ERROR_CODE.login : UPSTREAM_ERROR_CODE.status,
         call,
-        { cause },
+        answer,
       );
     }
-    const body = parseJson(response.body);
-    if (response.status < 200 || response.status >= 300) {
-      const message = failureSchema.safeParse(body).data?.message;
-      const code =
-        response.status === 401 || response.status === 403
-          ? UPSTREAM_ERROR_CODE.login
-          : UPSTREAM_ERROR_CODE.status;
-      throw new UpstreamError(code, call, {
-        status: response.status,
-        ...(message === undefined ? {} : { upstreamMessage: message }),
-      });
-    }
-    const data = loginDataSchema.safeParse(envelopeSchema.safeParse(body).data?.data);
+    const data = loginDataSchema.safeParse(envelopeSchema.safeParse(answer.json).data?.data);
     if (!data.success) throw new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, call);
     if (data.data.token === null) {
       throw new UpstreamError(UPSTREAM_ERROR_CODE.login, call, {
@@ -224,14 +212,6 @@ function parseShared(raw: string | undefined): { token: string } | undefined {
   try {
     const value = JSON.parse(raw) as { token?: unknown };
     return typeof value.token === 'string' ? { token: value.token } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

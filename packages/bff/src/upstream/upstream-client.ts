@@ -1,16 +1,12 @@
 import type { z } from 'zod';
-import {
-  type HttpTransport,
-  isTimeout,
-  type TransportResponse,
-} from '../runtime/http-transport.js';
+import type { HttpTransport } from '../runtime/http-transport.js';
 import type { Logger } from '../runtime/logger.js';
 import { backoffDelay, type Sleep } from '../runtime/timing.js';
 import type { TokenProvider } from './token-provider.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
+import { exchange, failureError, succeeded } from './upstream-exchange.js';
 import {
   envelopeSchema,
-  failureSchema,
   orderSchema,
   quickEnvelope,
   quickSession,
@@ -181,37 +177,26 @@ export class UpstreamClient {
       authorization: `Bearer ${token}`,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: TransportResponse;
-    try {
-      response = await transport({
+    const answer = await exchange(
+      transport,
+      {
         method,
         url: apiUrl + path,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         timeoutMs,
-      });
-    } catch (cause) {
-      throw new UpstreamError(
-        isTimeout(cause) ? UPSTREAM_ERROR_CODE.timeout : UPSTREAM_ERROR_CODE.unreachable,
-        call,
-        { cause },
-      );
-    }
-    const json = parseJson(response.body);
-    if (response.status < 200 || response.status >= 300) {
-      const message = failureSchema.safeParse(json).data?.message;
-      throw new UpstreamError(UPSTREAM_ERROR_CODE.status, call, {
-        status: response.status,
-        ...(message === undefined ? {} : { upstreamMessage: message }),
-      });
-    }
+      },
+      call,
+    );
+    if (!succeeded(answer)) throw failureError(UPSTREAM_ERROR_CODE.status, call, answer);
+    const { json } = answer;
     const quick = quickRead(schema, json);
     if (quick !== undefined) return quick;
     const envelope = envelopeSchema.safeParse(json);
     const data = envelope.success ? schema.safeParse(envelope.data.data) : undefined;
     if (data === undefined || !data.success || envelope.data?.success === false) {
       throw new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, call, {
-        status: response.status,
+        status: answer.status,
         ...(data?.error === undefined ? {} : { cause: data.error }),
       });
     }
@@ -236,12 +221,4 @@ function quickRead<S extends z.ZodType>(schema: S, json: unknown): z.output<S> |
   const envelope = quickEnvelope(json);
   if (envelope === undefined || envelope.success === false) return undefined;
   return quickSession(envelope.data) as z.output<S> | undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

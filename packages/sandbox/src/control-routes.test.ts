@@ -64,6 +64,7 @@ describe('/__sandbox/stats', () => {
       faultsInjected: 0,
       webhooksDelivered: 1,
       webhooksFailed: 0,
+      webhooksDropped: 0,
       webhookAttempts: 1,
       webhooksPending: 0,
     });
@@ -99,9 +100,30 @@ describe('fault injection', () => {
   });
 
   it('GET /__sandbox/faults answers the current settings', async () => {
-    const h = createHarness({ latencyMs: 5, faultRate: 0.25 });
+    const h = createHarness({
+      latencyMs: 5,
+      faultRate: 0.25,
+      webhookDropRate: 0.1,
+      webhookDelayMs: 2000,
+    });
     const res = await h.call<FaultSettings>('GET', '/__sandbox/faults');
-    expect(success(res.body)).toEqual({ latencyMs: 5, faultRate: 0.25 });
+    expect(success(res.body)).toEqual({
+      latencyMs: 5,
+      faultRate: 0.25,
+      webhookDropRate: 0.1,
+      webhookDelayMs: 2000,
+    });
+  });
+
+  it('GET /__sandbox/faults answers 0 for the webhook faults by default', async () => {
+    const h = createHarness();
+    const res = await h.call<FaultSettings>('GET', '/__sandbox/faults');
+    expect(success(res.body)).toEqual({
+      latencyMs: 0,
+      faultRate: 0,
+      webhookDropRate: 0,
+      webhookDelayMs: 0,
+    });
   });
 
   it('POST /__sandbox/faults changes the given settings at runtime and answers all of them', async () => {
@@ -109,31 +131,109 @@ describe('fault injection', () => {
     const res = await h.call<FaultSettings>('POST', '/__sandbox/faults', {
       body: { faultRate: 1 },
     });
-    expect(success(res.body)).toEqual({ latencyMs: 5, faultRate: 1 });
+    expect(success(res.body)).toEqual({
+      latencyMs: 5,
+      faultRate: 1,
+      webhookDropRate: 0,
+      webhookDelayMs: 0,
+    });
     expect((await h.call('POST', '/api/auth/login', { body: {} })).status).toBe(503);
     await h.call('POST', '/__sandbox/faults', { body: { faultRate: 0, latencyMs: 0 } });
     expect((await h.call('POST', '/api/auth/login', { body: {} })).status).toBe(400);
   });
 
+  it('POST /__sandbox/faults sets the webhook faults, leaving the others as they were', async () => {
+    const h = createHarness({ latencyMs: 5, faultRate: 0.25 });
+    const res = await h.call<FaultSettings>('POST', '/__sandbox/faults', {
+      body: { webhookDropRate: 0.75, webhookDelayMs: 3_600_000 },
+    });
+    expect(res.status).toBe(200);
+    const expected = {
+      latencyMs: 5,
+      faultRate: 0.25,
+      webhookDropRate: 0.75,
+      webhookDelayMs: 3_600_000,
+    };
+    expect(success(res.body)).toEqual(expected);
+    expect(success((await h.call<FaultSettings>('GET', '/__sandbox/faults')).body)).toEqual(
+      expected,
+    );
+    await h.call('POST', '/__sandbox/faults', { body: { webhookDropRate: 0 } });
+    expect(h.sandbox.faults()).toEqual({ ...expected, webhookDropRate: 0 });
+  });
+
   it.each([
-    [{ faultRate: 1.5 }, 'faultRate'],
-    [{ faultRate: '0.5' }, 'faultRate'],
-    [{ latencyMs: -1 }, 'latencyMs'],
-    [{ latencyMs: 1.5 }, 'latencyMs'],
-    [{ latency: 10 }, 'body'],
-  ])('POST /__sandbox/faults rejects %j naming %s', async (body, field) => {
+    [{ faultRate: 1.5 }, 'faultRate', 'must be between 0 and 1'],
+    [{ faultRate: '0.5' }, 'faultRate', 'must be a number'],
+    [{ latencyMs: -1 }, 'latencyMs', 'must be between 0 and 60000'],
+    [{ latencyMs: 1.5 }, 'latencyMs', 'must be an integer'],
+    [{ webhookDropRate: 1.01 }, 'webhookDropRate', 'must be between 0 and 1'],
+    [{ webhookDropRate: -0.5 }, 'webhookDropRate', 'must be between 0 and 1'],
+    [{ webhookDropRate: '1' }, 'webhookDropRate', 'must be a number'],
+    [{ webhookDropRate: null }, 'webhookDropRate', 'must be a number'],
+    [{ webhookDelayMs: -1 }, 'webhookDelayMs', 'must be between 0 and 3600000'],
+    [{ webhookDelayMs: 3_600_001 }, 'webhookDelayMs', 'must be between 0 and 3600000'],
+    [{ webhookDelayMs: 2.5 }, 'webhookDelayMs', 'must be an integer'],
+    [{ webhookDelayMs: '100' }, 'webhookDelayMs', 'must be a number'],
+    [{ latency: 10 }, 'body', 'unknown field'],
+    [{ webhookDropRate: 0.5, webhookDropped: 1 }, 'body', 'unknown field'],
+  ])('POST /__sandbox/faults rejects %j naming %s', async (body, field, message) => {
     const h = createHarness();
     const res = await h.call('POST', '/__sandbox/faults', { body });
     expect(res.status).toBe(400);
-    expect(failure(res.body).errors?.map((e) => e.field)).toEqual([field]);
-    expect(h.sandbox.faults()).toEqual({ latencyMs: 0, faultRate: 0 });
+    expect(failure(res.body).errors).toEqual([{ field, message }]);
+    expect(h.sandbox.faults()).toEqual({
+      latencyMs: 0,
+      faultRate: 0,
+      webhookDropRate: 0,
+      webhookDelayMs: 0,
+    });
   });
 
-  it('setFaults() validates like the endpoint', () => {
+  it('POST /__sandbox/faults names every bad field and changes nothing', async () => {
+    const h = createHarness({ webhookDelayMs: 10 });
+    const res = await h.call('POST', '/__sandbox/faults', {
+      body: { faultRate: 0.5, webhookDropRate: 2, webhookDelayMs: 0.5 },
+    });
+    expect(res.status).toBe(400);
+    expect(failure(res.body)).toMatchObject({
+      message: 'Validation error',
+      errors: [
+        { field: 'webhookDropRate', message: 'must be between 0 and 1' },
+        { field: 'webhookDelayMs', message: 'must be an integer' },
+      ],
+    });
+    expect(h.sandbox.faults()).toEqual({
+      latencyMs: 0,
+      faultRate: 0,
+      webhookDropRate: 0,
+      webhookDelayMs: 10,
+    });
+  });
+
+  it.each([
+    [{ faultRate: 2 }, 'faultRate must be a number between 0 and 1'],
+    [{ webhookDropRate: 1.5 }, 'webhookDropRate must be a number between 0 and 1'],
+    [{ webhookDelayMs: 0.5 }, 'webhookDelayMs must be an integer between 0 and 3600000'],
+    [{ webhookDelayMs: 3_600_001 }, 'webhookDelayMs must be an integer between 0 and 3600000'],
+  ])('setFaults(%j) validates like the endpoint', (patch, message) => {
     const h = createHarness();
-    expect(() => h.sandbox.setFaults({ faultRate: 2 })).toThrow(
-      'faultRate must be a number between 0 and 1',
-    );
+    expect(() => h.sandbox.setFaults(patch)).toThrow(message);
+    expect(h.sandbox.faults()).toMatchObject({
+      faultRate: 0,
+      webhookDropRate: 0,
+      webhookDelayMs: 0,
+    });
+  });
+
+  it('setFaults() changes the webhook faults', () => {
+    const h = createHarness();
+    expect(h.sandbox.setFaults({ webhookDropRate: 1, webhookDelayMs: 250 })).toEqual({
+      latencyMs: 0,
+      faultRate: 0,
+      webhookDropRate: 1,
+      webhookDelayMs: 250,
+    });
   });
 });
 

@@ -31,6 +31,17 @@ export const faultSettingsBody = z.strictObject(
       .min(0, { error: 'must be between 0 and 1' })
       .max(1, { error: 'must be between 0 and 1' })
       .optional(),
+    webhookDropRate: z
+      .number({ error: 'must be a number' })
+      .min(0, { error: 'must be between 0 and 1' })
+      .max(1, { error: 'must be between 0 and 1' })
+      .optional(),
+    webhookDelayMs: z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be an integer' })
+      .min(0, { error: 'must be between 0 and 3600000' })
+      .max(3_600_000, { error: 'must be between 0 and 3600000' })
+      .optional(),
   },
   {
     error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field' : 'must be an object'),
@@ -62,6 +73,8 @@ export function controlRoutes({ store, stats, faults, setFaults }: ControlRoutes
       const next: Partial<FaultSettings> = {};
       if (patch.latencyMs !== undefined) next.latencyMs = patch.latencyMs;
       if (patch.faultRate !== undefined) next.faultRate = patch.faultRate;
+      if (patch.webhookDropRate !== undefined) next.webhookDropRate = patch.webhookDropRate;
+      if (patch.webhookDelayMs !== undefined) next.webhookDelayMs = patch.webhookDelayMs;
       return flat(c, setFaults(next));
     })
     .post('/orders/:code/:helper', (c) => {

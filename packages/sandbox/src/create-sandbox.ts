@@ -62,12 +62,19 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       ? crypto.getRandomValues(new Uint8Array(32))
       : new TextEncoder().encode(options.tokenSecret);
 
-  let faults: FaultSettings = { latencyMs: numbers.latencyMs, faultRate: numbers.faultRate };
+  let faults: FaultSettings = {
+    latencyMs: numbers.latencyMs,
+    faultRate: numbers.faultRate,
+    webhookDropRate: numbers.webhookDropRate,
+    webhookDelayMs: numbers.webhookDelayMs,
+  };
   const counts = { logins: 0, loginFailures: 0, apiRequests: 0, faultsInjected: 0 };
 
   const webhooks = createWebhookDispatcher({
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     schedule,
+    random,
+    faults: () => ({ dropRate: faults.webhookDropRate, delayMs: faults.webhookDelayMs }),
     maxAttempts: numbers.webhookMaxAttempts,
     baseDelayMs: numbers.webhookBaseDelayMs,
     timeoutMs: numbers.webhookTimeoutMs,
@@ -100,6 +107,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       ...store.counters(),
       webhooksDelivered: hooks.delivered,
       webhooksFailed: hooks.failed,
+      webhooksDropped: hooks.dropped,
       webhookAttempts: hooks.attempts,
       webhooksPending: hooks.pending,
     };

@@ -2,12 +2,19 @@ import { createMiddleware } from 'hono/factory';
 import { InjectedFaultError } from './errors.js';
 import type { Scheduler } from './scheduler.js';
 
-/** Runtime-adjustable faults applied to every `/api` request. */
+/**
+ * Runtime-adjustable faults: `latencyMs` and `faultRate` apply to every `/api` request, the
+ * `webhook*` ones to every webhook event dispatched while they are in force.
+ */
 export interface FaultSettings {
   /** Delay added before each API answer, in ms. */
   latencyMs: number;
   /** Fraction (0..1) of API requests answered with a 503 envelope. */
   faultRate: number;
+  /** Fraction (0..1) of webhook events never sent (not retried either), as lost callbacks. */
+  webhookDropRate: number;
+  /** Extra delay before each webhook event's first attempt, in ms. */
+  webhookDelayMs: number;
 }
 
 export interface FaultInjectionOptions {

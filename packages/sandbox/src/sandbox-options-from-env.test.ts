@@ -17,6 +17,8 @@ describe('sandboxOptionsFromEnv', () => {
         SANDBOX_ORDER_TTL: '30',
         SANDBOX_LATENCY_MS: '15',
         SANDBOX_FAULT_RATE: '0.25',
+        SANDBOX_WEBHOOK_DROP_RATE: '0.1',
+        SANDBOX_WEBHOOK_DELAY_MS: '2500',
         SANDBOX_WEBHOOK_MAX_ATTEMPTS: '3',
         SANDBOX_WEBHOOK_BASE_DELAY_MS: '10',
         SANDBOX_WEBHOOK_TIMEOUT_MS: '2000',
@@ -30,6 +32,8 @@ describe('sandboxOptionsFromEnv', () => {
       orderTtlSeconds: 30,
       latencyMs: 15,
       faultRate: 0.25,
+      webhookDropRate: 0.1,
+      webhookDelayMs: 2500,
       webhookMaxAttempts: 3,
       webhookBaseDelayMs: 10,
       webhookTimeoutMs: 2000,
@@ -39,9 +43,45 @@ describe('sandboxOptionsFromEnv', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(sandboxOptionsFromEnv({ SANDBOX_FAULT_RATE: '', SANDBOX_PORT: ' ' })).toEqual({
+    expect(
+      sandboxOptionsFromEnv({
+        SANDBOX_FAULT_RATE: '',
+        SANDBOX_PORT: ' ',
+        SANDBOX_WEBHOOK_DROP_RATE: '',
+        SANDBOX_WEBHOOK_DELAY_MS: '  ',
+      }),
+    ).toEqual({
       port: 8788,
       host: '127.0.0.1',
+    });
+  });
+
+  it.each([
+    ['SANDBOX_WEBHOOK_DROP_RATE', '0', { webhookDropRate: 0 }],
+    ['SANDBOX_WEBHOOK_DROP_RATE', '1', { webhookDropRate: 1 }],
+    ['SANDBOX_WEBHOOK_DROP_RATE', ' 0.5 ', { webhookDropRate: 0.5 }],
+    ['SANDBOX_WEBHOOK_DROP_RATE', '.25', { webhookDropRate: 0.25 }],
+    ['SANDBOX_WEBHOOK_DELAY_MS', '0', { webhookDelayMs: 0 }],
+    ['SANDBOX_WEBHOOK_DELAY_MS', '1500', { webhookDelayMs: 1500 }],
+    ['SANDBOX_WEBHOOK_DELAY_MS', '3600000', { webhookDelayMs: 3_600_000 }],
+  ])('accepts %s=%j', (name, value, expected) => {
+    expect(sandboxOptionsFromEnv({ [name]: value })).toEqual({
+      port: 8788,
+      host: '127.0.0.1',
+      ...expected,
+    });
+  });
+
+  it('hands the webhook faults to createSandbox', () => {
+    const options = sandboxOptionsFromEnv({
+      SANDBOX_WEBHOOK_DROP_RATE: '0.3',
+      SANDBOX_WEBHOOK_DELAY_MS: '750',
+    });
+    expect(createSandbox(options).faults()).toEqual({
+      latencyMs: 0,
+      faultRate: 0,
+      webhookDropRate: 0.3,
+      webhookDelayMs: 750,
     });
   });
 
@@ -57,6 +97,46 @@ describe('sandboxOptionsFromEnv', () => {
       'SANDBOX_WEBHOOK_MAX_ATTEMPTS',
       '0',
       'SANDBOX_WEBHOOK_MAX_ATTEMPTS must be an integer between 1 and 100',
+    ],
+    [
+      'SANDBOX_WEBHOOK_DROP_RATE',
+      '1.5',
+      'SANDBOX_WEBHOOK_DROP_RATE must be a number between 0 and 1',
+    ],
+    [
+      'SANDBOX_WEBHOOK_DROP_RATE',
+      '-0.1',
+      'SANDBOX_WEBHOOK_DROP_RATE must be a number between 0 and 1',
+    ],
+    [
+      'SANDBOX_WEBHOOK_DROP_RATE',
+      'sometimes',
+      'SANDBOX_WEBHOOK_DROP_RATE must be a number between 0 and 1',
+    ],
+    [
+      'SANDBOX_WEBHOOK_DROP_RATE',
+      '10%',
+      'SANDBOX_WEBHOOK_DROP_RATE must be a number between 0 and 1',
+    ],
+    [
+      'SANDBOX_WEBHOOK_DELAY_MS',
+      '-1',
+      'SANDBOX_WEBHOOK_DELAY_MS must be an integer between 0 and 3600000',
+    ],
+    [
+      'SANDBOX_WEBHOOK_DELAY_MS',
+      '2.5',
+      'SANDBOX_WEBHOOK_DELAY_MS must be an integer between 0 and 3600000',
+    ],
+    [
+      'SANDBOX_WEBHOOK_DELAY_MS',
+      '3600001',
+      'SANDBOX_WEBHOOK_DELAY_MS must be an integer between 0 and 3600000',
+    ],
+    [
+      'SANDBOX_WEBHOOK_DELAY_MS',
+      '5s',
+      'SANDBOX_WEBHOOK_DELAY_MS must be an integer between 0 and 3600000',
     ],
     ['SANDBOX_PUBLIC_URL', 'sandbox.local', 'SANDBOX_PUBLIC_URL must be an absolute http(s) URL'],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
@@ -75,6 +155,10 @@ describe('createSandbox options', () => {
   it.each([
     [{ faultRate: -0.1 }, 'faultRate must be a number between 0 and 1'],
     [{ orderTtlSeconds: 0 }, 'orderTtlSeconds must be an integer between 1 and 31536000'],
+    [{ webhookDropRate: 1.5 }, 'webhookDropRate must be a number between 0 and 1'],
+    [{ webhookDropRate: Number.NaN }, 'webhookDropRate must be a number between 0 and 1'],
+    [{ webhookDelayMs: -1 }, 'webhookDelayMs must be an integer between 0 and 3600000'],
+    [{ webhookDelayMs: 0.5 }, 'webhookDelayMs must be an integer between 0 and 3600000'],
     [{ publicUrl: 'nope' }, 'publicUrl must be an absolute URL'],
   ])('rejects %j', (options, message) => {
     expect(() => createSandbox(options)).toThrow(message);

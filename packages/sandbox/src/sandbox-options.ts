@@ -6,14 +6,17 @@ import type { FetchLike } from './webhook-dispatcher.js';
 export interface SandboxOptions {
   /** Clock, epoch ms. Tests freeze it; order expiry and token `exp` follow it. Default `Date.now`. */
   now?: () => number;
-  /** Uniform [0, 1) source for fault injection and ids. Default `Math.random`. */
+  /**
+   * Uniform [0, 1) source for fault injection (the webhook drop dice included) and ids. Default
+   * `Math.random`.
+   */
   random?: () => number;
   /**
    * How webhooks are sent. Default the global `fetch`. An in-process app works as is:
    * `fetch: (input, init) => merchantApp.fetch(new Request(input, init))`.
    */
   fetch?: FetchLike;
-  /** Timer for webhook retries and injected latency. Default `setTimeout`. */
+  /** Timer for webhook retries, injected latency and webhook delay. Default `setTimeout`. */
   schedule?: Scheduler;
   /** HS256 key for tokens. Default: random per sandbox, so tokens of another instance are forged. */
   tokenSecret?: string;
@@ -25,6 +28,16 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Fraction of `/api` requests answered 503 (`SANDBOX_FAULT_RATE`). Default 0. */
   faultRate?: number;
+  /**
+   * Fraction of webhook events never sent, not even retried, as lost gateway callbacks
+   * (`SANDBOX_WEBHOOK_DROP_RATE`). Default 0.
+   */
+  webhookDropRate?: number;
+  /**
+   * Extra delay before the first attempt of every webhook event, in ms; retries keep their backoff
+   * after it (`SANDBOX_WEBHOOK_DELAY_MS`). Default 0.
+   */
+  webhookDelayMs?: number;
   /** Webhook attempts per event, first included (`SANDBOX_WEBHOOK_MAX_ATTEMPTS`). Default 6. */
   webhookMaxAttempts?: number;
   /** Delay before the first retry, doubled each time (`SANDBOX_WEBHOOK_BASE_DELAY_MS`). Default 500. */
@@ -49,6 +62,8 @@ export const SANDBOX_DEFAULTS = {
   orderTtlSeconds: 300,
   latencyMs: 0,
   faultRate: 0,
+  webhookDropRate: 0,
+  webhookDelayMs: 0,
   webhookMaxAttempts: 6,
   webhookBaseDelayMs: 500,
   webhookTimeoutMs: 5000,
@@ -75,6 +90,8 @@ export const NUMERIC_OPTION_RULES = {
   orderTtlSeconds: { env: 'SANDBOX_ORDER_TTL', min: 1, max: 31_536_000, integer: true },
   latencyMs: { env: 'SANDBOX_LATENCY_MS', min: 0, max: 60_000, integer: true },
   faultRate: { env: 'SANDBOX_FAULT_RATE', min: 0, max: 1, integer: false },
+  webhookDropRate: { env: 'SANDBOX_WEBHOOK_DROP_RATE', min: 0, max: 1, integer: false },
+  webhookDelayMs: { env: 'SANDBOX_WEBHOOK_DELAY_MS', min: 0, max: 3_600_000, integer: true },
   webhookMaxAttempts: { env: 'SANDBOX_WEBHOOK_MAX_ATTEMPTS', min: 1, max: 100, integer: true },
   webhookBaseDelayMs: {
     env: 'SANDBOX_WEBHOOK_BASE_DELAY_MS',

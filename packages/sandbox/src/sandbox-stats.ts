@@ -21,6 +21,8 @@ export interface SandboxStats {
   webhooksDelivered: number;
   /** Webhook events given up after the last attempt. */
   webhooksFailed: number;
+  /** Webhook events never sent because of the injected `webhookDropRate` (no attempt made). */
+  webhooksDropped: number;
   /** Webhook HTTP attempts, retries included. */
   webhookAttempts: number;
   /** Webhook events still being delivered. */

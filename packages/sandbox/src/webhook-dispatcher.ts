@@ -17,9 +17,21 @@ export type FetchLike = (
   init?: RequestInit,
 ) => Response | Promise<Response>;
 
+/** Injected webhook faults, read once per event when it is dispatched. */
+export interface WebhookFaults {
+  /** Fraction (0..1) of events never sent: no attempt, no retry, as a lost gateway callback. */
+  dropRate: number;
+  /** Extra delay before an event's first attempt, in ms; retries keep their backoff after it. */
+  delayMs: number;
+}
+
 export interface WebhookDispatcherOptions {
   fetch: FetchLike;
   schedule: Scheduler;
+  /** Uniform [0, 1) source for the drop dice; drawn once per event, only when `dropRate > 0`. */
+  random: () => number;
+  /** Current webhook faults; each event takes the values in force when it is dispatched. */
+  faults: () => WebhookFaults;
   /** Attempts per event, the first included. */
   maxAttempts: number;
   /** Delay before the 2nd attempt; each later one doubles it. */
@@ -34,6 +46,8 @@ export interface WebhookCounters {
   delivered: number;
   /** Events given up after `maxAttempts` failures. */
   failed: number;
+  /** Events dropped by the injected `dropRate`: never attempted. */
+  dropped: number;
   /** HTTP attempts made, successful or not. */
   attempts: number;
   /** Events still being delivered (waiting for an attempt or a retry). */
@@ -41,7 +55,10 @@ export interface WebhookCounters {
 }
 
 export interface WebhookDispatcher {
-  /** Queues delivery and returns at once: the caller's HTTP answer never waits for a webhook. */
+  /**
+   * Queues delivery and returns at once: the caller's HTTP answer never waits for a webhook. The
+   * event may be dropped (never sent) or delayed, as the faults in force at this call say.
+   */
   dispatch(url: string, payload: WebhookPayload): void;
   /** Resolves when no delivery is pending, retries included. */
   whenIdle(): Promise<void>;
@@ -51,15 +68,16 @@ export interface WebhookDispatcher {
 }
 
 /**
- * Delivers each event on its own: attempt 1 right away (on the scheduler, after the response),
+ * Delivers each event on its own: first the drop dice (a dropped event is only counted), then
+ * attempt 1 after `delayMs` (0 by default: right away, on the scheduler, after the response),
  * then retries after `baseDelayMs * 2^(n-2)` until a 2xx or `maxAttempts`.
  */
 export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
-  const { fetch, schedule, maxAttempts, baseDelayMs, timeoutMs, log } = options;
+  const { fetch, schedule, random, faults, maxAttempts, baseDelayMs, timeoutMs, log } = options;
   const inFlight = new Set<Promise<void>>();
   const cancels = new Set<() => void>();
   let closed = false;
-  const counts = { delivered: 0, failed: 0, attempts: 0 };
+  const counts = { delivered: 0, failed: 0, dropped: 0, attempts: 0 };
 
   /** Resolves after `delayMs` on the scheduler, or `false` at once if the dispatcher closes. */
   const wait = (delayMs: number): Promise<boolean> =>
@@ -101,10 +119,14 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     return false;
   };
 
-  const deliver = async (url: string, payload: WebhookPayload): Promise<void> => {
+  const deliver = async (
+    url: string,
+    payload: WebhookPayload,
+    firstDelayMs: number,
+  ): Promise<void> => {
     const body = JSON.stringify(payload);
     for (let n = 1; n <= maxAttempts; n += 1) {
-      const delay = n === 1 ? 0 : baseDelayMs * 2 ** (n - 2);
+      const delay = n === 1 ? firstDelayMs : baseDelayMs * 2 ** (n - 2);
       if (!(await wait(delay))) return;
       if (await attempt(url, body)) {
         counts.delivered += 1;
@@ -118,7 +140,13 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   return {
     dispatch(url, payload) {
       if (closed) return;
-      const delivery = deliver(url, payload).finally(() => inFlight.delete(delivery));
+      const { dropRate, delayMs } = faults();
+      if (dropRate > 0 && random() < dropRate) {
+        counts.dropped += 1;
+        log(`sandbox: webhook ${url} dropped (${payload.status}, injected fault)`);
+        return;
+      }
+      const delivery = deliver(url, payload, delayMs).finally(() => inFlight.delete(delivery));
       inFlight.add(delivery);
     },
 

@@ -16,6 +16,8 @@ import { originGuard, pageOriginCheck } from './middleware/origin-guard.js';
 import { rateLimit, rateLimiter } from './middleware/rate-limit.js';
 import { requestSizeLimit } from './middleware/request-size-limit.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import type { OutboxQueues } from './outbox/job-queue.js';
+import { MemoryJobQueue, type SetTimer } from './outbox/memory-job-queue.js';
 import { ProblemError } from './problems/problem-error.js';
 import { problemFromError, problemResponse } from './problems/problem-response.js';
 import { ROUTES } from './routes/api-schemas.js';
@@ -30,13 +32,13 @@ import { webhookRoutes } from './routes/webhook-routes.js';
 import { createBackgroundTasks } from './runtime/background-tasks.js';
 import type { BodyReader } from './runtime/body-reader.js';
 import { fetchTransport, type HttpTransport } from './runtime/http-transport.js';
-import { jsonLogger, type Logger } from './runtime/logger.js';
+import { describeError, jsonLogger, type Logger } from './runtime/logger.js';
 import { realSleep, type Sleep } from './runtime/timing.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { SharedStore } from './store/shared-store.js';
 import { createTokenProvider } from './upstream/token-provider.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
-import { PaymentWebhookHandler } from './webhooks/payment-webhook.js';
+import { type OutboxStatus, PaymentEvents } from './webhooks/payment-events.js';
 import { WebhookForwarder } from './webhooks/webhook-forwarder.js';
 
 /** Everything `createApp` takes from its runtime; each has a default. */
@@ -50,6 +52,13 @@ export interface BffDeps {
   fetch?: typeof fetch;
   /** Shared state. Default a `MemoryStore` on the same clock. */
   store?: SharedStore;
+  /**
+   * The outbox: payment events and orders to check again. Default in-process queues on the same
+   * clock (lost on restart); `createBullmqQueues(REDIS_URL)` keeps them in Redis.
+   */
+  queues?: OutboxQueues;
+  /** Timers of the default in-process queues. Default `setTimeout`. */
+  setTimer?: SetTimer;
   /** Clock, epoch ms: receipts, token expiry, orderRefs, events. Default `Date.now`. */
   now?: () => number;
   /** Uniform [0, 1) for backoff jitter. Default `Math.random`. */
@@ -78,6 +87,12 @@ export type BffApp = OpenAPIHono<BffEnv> & {
   whenIdle(): Promise<void>;
   /** The store the app keeps its state in. */
   readonly store: SharedStore;
+  /** The outbox's queues. */
+  readonly queues: OutboxQueues;
+  /** Pending and failed events, for `/readyz` and the logs. */
+  outboxStatus(): Promise<OutboxStatus>;
+  /** Stops delivering (a running attempt finishes first) and releases the queues. */
+  close(): Promise<void>;
   /**
    * The element's JSON checkout (`POST /sessions` when `isJsonCreate`), callable without Hono:
    * the Node entry serves it straight from `node:http`.
@@ -102,6 +117,11 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const log = deps.log ?? jsonLogger;
   const transport = deps.transport ?? fetchTransport(deps.fetch);
   const store = deps.store ?? new MemoryStore({ now });
+  const timers = deps.setTimer === undefined ? {} : { setTimer: deps.setTimer };
+  const queues = deps.queues ?? {
+    events: new MemoryJobQueue({ now, ...timers }),
+    orderChecks: new MemoryJobQueue({ now, ...timers }),
+  };
   const background = createBackgroundTasks(deps.waitUntil);
   const isOrderRef = orderRefMatcher(config.orderRefPrefix);
 
@@ -126,6 +146,32 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     random,
     log,
   });
+  const forwarder =
+    config.webhook.forwardUrl === undefined
+      ? undefined
+      : new WebhookForwarder({
+          url: config.webhook.forwardUrl,
+          secrets: config.webhook.secrets,
+          transport,
+          timeoutMs: config.webhook.timeoutMs,
+          now,
+        });
+  const events = new PaymentEvents({
+    queues,
+    upstream,
+    forwarder,
+    isOrderRef,
+    schedule: {
+      baseMs: config.webhook.retryBaseMs,
+      maxDelayMs: config.webhook.retryMaxDelayMs,
+      windowMs: config.webhook.retryWindowMs,
+      reconcileMarginMs: config.reconcileMarginMs,
+    },
+    now,
+    random,
+    log,
+  });
+  events.start();
   const checkout = new CheckoutService({
     catalog: config.buttons,
     upstream,
@@ -145,28 +191,25 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     callbackUrl: `${config.publicUrl}/webhooks/payment`,
     defaultReturnUrl: config.defaultReturnUrl,
     defaultCancelUrl: config.defaultCancelUrl,
-  });
-  const forwarder =
-    config.webhook.forwardUrl === undefined
-      ? undefined
-      : new WebhookForwarder({
-          url: config.webhook.forwardUrl,
-          secrets: config.webhook.secrets,
-          transport,
-          timeoutMs: config.webhook.timeoutMs,
-          maxAttempts: config.webhook.maxAttempts,
-          now,
-          sleep,
-          random,
-          log,
+    // The session exists upstream by now: refusing the shopper would not undo it, and its
+    // callback still comes. The failure is logged for the operator.
+    onCreated: (orderRef, expiresAt) =>
+      events.watch(orderRef, expiresAt).catch((err: unknown) => {
+        log({
+          level: 'error',
+          msg: 'order not watched for reconciliation; only its callback will tell its outcome',
+          orderRef,
+          error: describeError(err),
         });
-  const webhookHandler = new PaymentWebhookHandler({
-    upstream,
-    store,
-    forwarder,
-    isOrderRef,
-    now,
-    log,
+      }),
+    // A shopper's read never fails for the outbox: the callback and reconciliation remain.
+    onOrderRead: (order, via) =>
+      events.observe(order, via).then(
+        () => undefined,
+        (err: unknown) => {
+          log({ level: 'warn', msg: `${via}: event not recorded`, error: describeError(err) });
+        },
+      ),
   });
 
   const clientIp = clientIpResolver({
@@ -225,8 +268,8 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
       cancelGuards: [guard],
     }),
   );
-  app.route('/', webhookRoutes({ handler: webhookHandler, background, readBody: deps.readBody }));
-  app.route('/', opsRoutes({ upstream, store }));
+  app.route('/', webhookRoutes({ events, readBody: deps.readBody }));
+  app.route('/', opsRoutes({ upstream, store, outbox: () => events.status(), now }));
   app.route('/', scriptRoutes({ source: deps.scriptBundle, log }));
 
   for (const route of Object.values(ROUTES)) app.openAPIRegistry.registerPath(route);
@@ -248,9 +291,21 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   app.notFound((c) => problemResponse(c, new ProblemError('notFound')));
   app.onError((err, c) => problemFromError(err, c, log));
 
+  if (deps.queues === undefined) {
+    log({
+      level: 'warn',
+      msg: 'payment events are queued in this process: set REDIS_URL so queued events survive a restart',
+    });
+  }
+
   return Object.assign(app, {
     whenIdle: () => background.whenIdle(),
     store,
+    queues,
+    outboxStatus: () => events.status(),
+    async close() {
+      await Promise.all([queues.events.close(), queues.orderChecks.close()]);
+    },
     createSession,
     trustProxyHops: config.trustProxyHops,
   });

@@ -12,6 +12,22 @@ export { BODY_LIMIT_BYTES } from './body-limit.js';
 export { type HmacSha256, webCryptoHmacSha256 } from './checkout/receipt-signer.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export { type BffConfig, loadConfig } from './config/load-config.js';
+export type {
+  AddJobOptions,
+  EventJob,
+  JobHandler,
+  JobOutcome,
+  JobQueue,
+  JobState,
+  JobView,
+  OrderCheckJob,
+  OutboxQueues,
+} from './outbox/job-queue.js';
+export {
+  MemoryJobQueue,
+  type MemoryJobQueueOptions,
+  type SetTimer,
+} from './outbox/memory-job-queue.js';
 export type { ScriptBundle, ScriptBundleSource } from './routes/script-routes.js';
 export {
   fetchTransport,
@@ -22,3 +38,4 @@ export {
 export type { LogEntry, Logger } from './runtime/logger.js';
 export { MemoryStore } from './store/memory-store.js';
 export type { SharedStore } from './store/shared-store.js';
+export type { OutboxStatus, PaymentEvent } from './webhooks/payment-events.js';

@@ -33,6 +33,10 @@ export {
   createNodeHttpTransport,
   type NodeHttpTransportOptions,
 } from './node-http-transport.js';
+export {
+  type BullmqQueuesOptions,
+  createBullmqQueues,
+} from './outbox/bullmq-job-queue.js';
 export { ProblemError } from './problems/problem-error.js';
 export { PROBLEM, PROBLEM_BASE, type ProblemKind, problemType } from './problems/problem-types.js';
 export type { BodyReader } from './runtime/body-reader.js';
@@ -57,4 +61,3 @@ export {
   UpstreamError,
   type UpstreamErrorCode,
 } from './upstream/upstream-error.js';
-export type { PaymentEvent } from './webhooks/payment-webhook.js';

@@ -26,6 +26,13 @@ export interface CheckoutServiceOptions {
   callbackUrl: string;
   defaultReturnUrl: string | undefined;
   defaultCancelUrl: string | undefined;
+  /**
+   * Told of every session created, before the answer: the order is remembered for
+   * reconciliation. Must not reject (failures are the caller's to log).
+   */
+  onCreated?: (orderRef: string, expiresAt: number | undefined) => Promise<void>;
+  /** Told of every order read for a status or a cancel (final ones become events). Must not reject. */
+  onOrderRead?: (order: UpstreamOrder, via: 'status' | 'cancel') => Promise<void>;
 }
 
 /**
@@ -97,6 +104,7 @@ export class CheckoutService {
         }),
       );
     }
+    await o.onCreated?.(orderRef, session.expiresAt);
     const created: SessionCreated = {
       sessionId: session.id,
       orderRef,
@@ -174,7 +182,9 @@ export class CheckoutService {
 
   /** Status of the session `id` (session id or orderRef) for the holder of `orderRef`'s receipt. */
   async readStatus(id: string, orderRef: string): Promise<SessionStatus> {
-    return this.#statusOf(await this.#ownedOrder(id, orderRef));
+    const order = await this.#ownedOrder(id, orderRef);
+    await this.#o.onOrderRead?.(order, 'status');
+    return this.#statusOf(order);
   }
 
   /** Cancels the session (its pending order); already final sessions just report their status. */
@@ -183,11 +193,11 @@ export class CheckoutService {
     const sessionId = order.sessionId ?? id;
     try {
       const session = await this.#o.upstream.deleteSession(sessionId);
-      return this.#statusOf({ ...order, state: session.state ?? order.state });
+      return await this.#canceled({ ...order, state: session.state ?? order.state });
     } catch (err) {
       // Already deleted: a repeated DELETE reports the outcome instead of failing.
       if (err instanceof UpstreamError && err.status === 404) {
-        return this.#statusOf(await this.#upstream(() => this.#o.upstream.getOrderByRef(orderRef)));
+        return this.#canceled(await this.#upstream(() => this.#o.upstream.getOrderByRef(orderRef)));
       }
       throw this.#asProblem(err);
     }
@@ -221,6 +231,11 @@ export class CheckoutService {
       if (order.sessionId !== id) throw new ProblemError('sessionNotFound');
       return order;
     }
+  }
+
+  async #canceled(order: UpstreamOrder): Promise<SessionStatus> {
+    await this.#o.onOrderRead?.(order, 'cancel');
+    return this.#statusOf(order);
   }
 
   #statusOf(order: UpstreamOrder): SessionStatus {

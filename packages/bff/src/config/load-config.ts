@@ -44,8 +44,15 @@ export interface BffConfig {
     /** Standard Webhooks secrets (`whsec_...`), current first, then the one being rotated out. */
     secrets: readonly string[];
     timeoutMs: number;
-    maxAttempts: number;
+    /** `WEBHOOK_RETRY_BASE_MS`: the first retry's delay; later ones double, with jitter. */
+    retryBaseMs: number;
+    /** `WEBHOOK_RETRY_MAX_DELAY_MS`: the longest gap between two attempts. */
+    retryMaxDelayMs: number;
+    /** `WEBHOOK_RETRY_WINDOW`: how long an event is retried before it is kept as failed. */
+    retryWindowMs: number;
   };
+  /** `RECONCILE_MARGIN_MS`: how long after an order's expiry it is read again. */
+  reconcileMarginMs: number;
   /** `undefined` when `RATE_LIMIT=0`. */
   rateLimit: RateLimitSetting | undefined;
   redisUrl: string | undefined;
@@ -69,7 +76,10 @@ export const CONFIG_DEFAULTS = {
   UPSTREAM_TIMEOUT_MS: 10_000,
   UPSTREAM_RETRIES: 2,
   WEBHOOK_TIMEOUT_MS: 5000,
-  WEBHOOK_MAX_ATTEMPTS: 5,
+  WEBHOOK_RETRY_BASE_MS: 5000,
+  WEBHOOK_RETRY_MAX_DELAY_MS: 3_600_000,
+  WEBHOOK_RETRY_WINDOW: '3d',
+  RECONCILE_MARGIN_MS: 60_000,
   SHUTDOWN_TIMEOUT_MS: 10_000,
   TRUST_PROXY: 0,
 } as const;
@@ -189,6 +199,27 @@ const trustProxy = z.preprocess(
     .max(10, { error: 'must be true, false or the number of trusted proxy hops (0..10)' }),
 );
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const DURATION_RULE = 'must be a duration such as "3d", "12h", "30m" or "90s", from 1s to 30d';
+
+/** `<number><unit>` with a unit of ms, s, m, h or d, in ms; from 1 s to 30 days. */
+const duration = (fallback: string) =>
+  z.preprocess(
+    (value) => blankToUndefined(value) ?? fallback,
+    z.string({ error: DURATION_RULE }).transform((value, ctx) => {
+      const match = /^(\d{1,9})(ms|s|m|h|d)$/.exec(value.trim());
+      const ms =
+        match === null
+          ? Number.NaN
+          : Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS];
+      if (!(ms >= 1000 && ms <= 30 * DURATION_UNITS_MS.d)) {
+        ctx.addIssue({ code: 'custom', message: DURATION_RULE });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  );
+
 const buttons = z.preprocess((value, ctx) => {
   if (typeof value !== 'string') return value;
   if (value.trim() === '') return undefined;
@@ -231,7 +262,10 @@ const settingsSchema = z.object({
   WEBHOOK_SECRET: webhookSecret,
   WEBHOOK_PREVIOUS_SECRET: webhookSecret,
   WEBHOOK_TIMEOUT_MS: integer(100, 60_000, CONFIG_DEFAULTS.WEBHOOK_TIMEOUT_MS),
-  WEBHOOK_MAX_ATTEMPTS: integer(1, 20, CONFIG_DEFAULTS.WEBHOOK_MAX_ATTEMPTS),
+  WEBHOOK_RETRY_BASE_MS: integer(100, 3_600_000, CONFIG_DEFAULTS.WEBHOOK_RETRY_BASE_MS),
+  WEBHOOK_RETRY_MAX_DELAY_MS: integer(100, 86_400_000, CONFIG_DEFAULTS.WEBHOOK_RETRY_MAX_DELAY_MS),
+  WEBHOOK_RETRY_WINDOW: duration(CONFIG_DEFAULTS.WEBHOOK_RETRY_WINDOW),
+  RECONCILE_MARGIN_MS: integer(0, 86_400_000, CONFIG_DEFAULTS.RECONCILE_MARGIN_MS),
   RATE_LIMIT: rateLimit,
   REDIS_URL: z.preprocess(
     blankToUndefined,
@@ -354,8 +388,11 @@ export function loadConfig(
         (secret): secret is string => secret !== undefined,
       ),
       timeoutMs: s.WEBHOOK_TIMEOUT_MS,
-      maxAttempts: s.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: s.WEBHOOK_RETRY_BASE_MS,
+      retryMaxDelayMs: s.WEBHOOK_RETRY_MAX_DELAY_MS,
+      retryWindowMs: s.WEBHOOK_RETRY_WINDOW,
     },
+    reconcileMarginMs: s.RECONCILE_MARGIN_MS,
     rateLimit: s.RATE_LIMIT,
     redisUrl: s.REDIS_URL,
     orderRefPrefix: s.ORDER_REF_PREFIX,

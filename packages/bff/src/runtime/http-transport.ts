@@ -45,7 +45,14 @@ export function fetchTransport(
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(timeoutError()), timeoutMs);
     try {
-      const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
+      const response = await fetchImpl(url, {
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+        // As on Node: neither the API nor a webhook receiver is followed elsewhere.
+        redirect: 'manual',
+      });
       return { status: response.status, body: await response.text() };
     } finally {
       clearTimeout(timer);

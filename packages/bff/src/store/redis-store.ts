@@ -89,14 +89,64 @@ const CONNECTING: ReadonlySet<RedisStatus> = new Set(['connecting', 'connect']);
  * ```
  */
 export function createRedisStore(url: string, options: RedisStoreOptions = {}): RedisStore {
+  const { run, close } = failFastRedis(url, options);
+  return {
+    setIfAbsent: (key, value, ttlMs) =>
+      run(async (client) => (await client.set(key, value, 'PX', wholeMs(ttlMs), 'NX')) === 'OK'),
+
+    get: (key) => run(async (client) => (await client.get(key)) ?? undefined),
+
+    set: (key, value, ttlMs) =>
+      run(async (client) => {
+        await client.set(key, value, 'PX', wholeMs(ttlMs));
+      }),
+
+    delete: (key) =>
+      run(async (client) => {
+        await client.del(key);
+      }),
+
+    increment: (key, windowMs) =>
+      run(async (client) => {
+        const reply = await evalIncrement(client, key, wholeMs(windowMs));
+        return { count: reply[0], resetInMs: reply[1] };
+      }),
+
+    ping: () =>
+      run(async (client) => {
+        await client.ping();
+      }),
+
+    close,
+  };
+}
+
+/** A Redis connection that fails fast while Redis is away, and how to use it. */
+export interface FailFastRedis {
+  /** The client; commands on it directly do not wait for a connection. */
+  client: Redis;
+  /**
+   * Runs `operation` once the client is connected, waiting at most `connectTimeoutMs` for that;
+   * connection trouble rejects with `StoreUnavailableError`.
+   */
+  run<T>(operation: (client: Redis) => Promise<T>): Promise<T>;
+  /** Lets replies in flight arrive, then disconnects. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * The connection behind `createRedisStore`, shared with the Redis outbox's producer side: lazy,
+ * no offline queue (a command is never held for a later connection: a checkout waiting on a dead
+ * Redis would hang the shopper, so it fails now and the caller answers 503), reconnecting in the
+ * background.
+ */
+export function failFastRedis(url: string, options: RedisStoreOptions = {}): FailFastRedis {
   const settings = { ...DEFAULTS, ...withoutUndefined(options) };
   const redis = new Redis(url, {
     keyPrefix: settings.keyPrefix,
     lazyConnect: true,
     connectTimeout: settings.connectTimeoutMs,
     commandTimeout: settings.commandTimeoutMs,
-    // A command is never held back for a later connection: a checkout waiting on a dead Redis
-    // would hang the shopper, so it fails now and the caller answers 503.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     autoResendUnfulfilledCommands: false,
@@ -127,42 +177,16 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
     });
   }
 
-  async function run<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
-    const client = await connected();
-    try {
-      return await operation(client);
-    } catch (error) {
-      throw asStoreError(error);
-    }
-  }
-
   return {
-    setIfAbsent: (key, value, ttlMs) =>
-      run(async (client) => (await client.set(key, value, 'PX', wholeMs(ttlMs), 'NX')) === 'OK'),
-
-    get: (key) => run(async (client) => (await client.get(key)) ?? undefined),
-
-    set: (key, value, ttlMs) =>
-      run(async (client) => {
-        await client.set(key, value, 'PX', wholeMs(ttlMs));
-      }),
-
-    delete: (key) =>
-      run(async (client) => {
-        await client.del(key);
-      }),
-
-    increment: (key, windowMs) =>
-      run(async (client) => {
-        const reply = await evalIncrement(client, key, wholeMs(windowMs));
-        return { count: reply[0], resetInMs: reply[1] };
-      }),
-
-    ping: () =>
-      run(async (client) => {
-        await client.ping();
-      }),
-
+    client: redis,
+    async run(operation) {
+      const client = await connected();
+      try {
+        return await operation(client);
+      } catch (error) {
+        throw asStoreError(error);
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -1,7 +1,10 @@
 import { createSandbox, FIXTURES, type SandboxOptions } from '@buy-button/sandbox';
 import { Webhook } from 'standardwebhooks';
+import { vi } from 'vitest';
 import { type BffDeps, createApp } from '../app.js';
 import { loadConfig } from '../config/load-config.js';
+import type { EventJob, OrderCheckJob, OutboxQueues } from '../outbox/job-queue.js';
+import { MemoryJobQueue, type SetTimer } from '../outbox/memory-job-queue.js';
 import type { LogEntry } from '../runtime/logger.js';
 import { MemoryStore } from '../store/memory-store.js';
 
@@ -49,11 +52,14 @@ export interface HarnessOptions {
   deps?: BffDeps;
   /** What the fake shop answers to webhooks. Default 204. */
   merchantStatus?: () => number;
+  /** Wraps the outbox's queues (e.g. to play an outage of their store). */
+  wrapQueues?: (queues: OutboxQueues) => OutboxQueues;
 }
 
 /**
  * A BFF and a real sandbox talking to each other in-process, on one frozen clock, with a fake
- * shop receiving the BFF's webhooks. No socket, no timer: retries wait for nothing.
+ * shop receiving the BFF's webhooks. No socket, no real timer: upstream retries wait for
+ * nothing, and the outbox's delayed work runs when a test moves the clock (`advance`).
  */
 export function createHarness(options: HarnessOptions = {}) {
   const clock = { now: START };
@@ -90,26 +96,55 @@ export function createHarness(options: HarnessOptions = {}) {
     throw new TypeError(`fetch failed: no route to ${origin}`);
   };
 
+  const timers = new Set<{ at: number; task: () => void }>();
+  const setTimer: SetTimer = (task, delayMs) => {
+    const timer = { at: clock.now + delayMs, task };
+    timers.add(timer);
+    return () => timers.delete(timer);
+  };
+  const queues = {
+    events: new MemoryJobQueue<EventJob>({ now, setTimer }),
+    orderChecks: new MemoryJobQueue<OrderCheckJob>({ now, setTimer }),
+  };
+
   const store = new MemoryStore({ now });
   const config = loadConfig(testEnv(options.env));
   const bff = createApp(config, {
     fetch: route,
     now,
     store,
+    queues: options.wrapQueues?.(queues) ?? queues,
     sleep: async () => {},
     log: (entry) => logs.push(entry),
     ...options.deps,
   });
 
-  /** Waits until webhooks in both directions have been handled. */
+  /** Waits until webhooks in both directions, and the outbox work due now, have been handled. */
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 5; i += 1) {
       await sandbox.whenIdle();
       await bff.whenIdle();
+      await queues.events.whenIdle();
+      await queues.orderChecks.whenIdle();
     }
   };
 
-  return { bff, sandbox, config, clock, logs, received, calls, store, settle };
+  /** Moves the clock on by `ms`, running each outbox timer due on the way at its own time. */
+  const advance = async (ms: number): Promise<void> => {
+    const end = clock.now + ms;
+    for (;;) {
+      await settle();
+      const next = [...timers].filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (next === undefined) break;
+      timers.delete(next);
+      clock.now = Math.max(clock.now, next.at);
+      next.task();
+    }
+    clock.now = end;
+    await settle();
+  };
+
+  return { bff, sandbox, config, clock, logs, received, calls, store, queues, settle, advance };
 }
 
 export type Harness = ReturnType<typeof createHarness>;
@@ -127,11 +162,21 @@ export function checkout(
   });
 }
 
-/** Verifies a forwarded webhook as a merchant would, returning its event. */
+/**
+ * Verifies a forwarded webhook as a merchant would, returning its event. Tests move the BFF's
+ * clock hours ahead; the receiver's clock is set to the moment the attempt was signed, so the
+ * library's freshness check holds as it would for a shop receiving it then.
+ */
 export function verifyWebhook(hook: ReceivedWebhook, secret = WEBHOOK_SECRET): unknown {
-  return new Webhook(secret).verify(hook.body, {
-    'webhook-id': hook.headers['webhook-id'] ?? '',
-    'webhook-timestamp': hook.headers['webhook-timestamp'] ?? '',
-    'webhook-signature': hook.headers['webhook-signature'] ?? '',
-  });
+  const sentAt = Number(hook.headers['webhook-timestamp']) * 1000;
+  vi.useFakeTimers({ toFake: ['Date'], now: Number.isFinite(sentAt) ? sentAt : Date.now() });
+  try {
+    return new Webhook(secret).verify(hook.body, {
+      'webhook-id': hook.headers['webhook-id'] ?? '',
+      'webhook-timestamp': hook.headers['webhook-timestamp'] ?? '',
+      'webhook-signature': hook.headers['webhook-signature'] ?? '',
+    });
+  } finally {
+    vi.useRealTimers();
+  }
 }

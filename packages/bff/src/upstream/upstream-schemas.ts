@@ -43,6 +43,8 @@ export const sessionSchema = z
     price: money.optional(),
     currency: z.string().optional(),
     state: state.optional(),
+    /** When the pending order expires: ISO 8601 (or epoch ms). Optional: not every API says. */
+    expiresAt: z.union([z.string(), z.number()]).optional(),
   })
   .refine((session) => session.id !== undefined || session._id !== undefined, {
     error: 'session without id',
@@ -54,7 +56,14 @@ export const sessionSchema = z
     price: session.price,
     currency: session.currency,
     state: session.state,
+    expiresAt: epochMs(session.expiresAt),
   }));
+
+/** Epoch ms of a date the upstream sent, `undefined` when absent or unreadable. */
+function epochMs(value: string | number | undefined): number | undefined {
+  const ms = typeof value === 'string' ? Date.parse(value) : value;
+  return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
+}
 
 export type UpstreamSession = z.output<typeof sessionSchema>;
 
@@ -119,7 +128,7 @@ export function quickEnvelope(json: unknown): { success?: boolean; data: unknown
 /** `sessionSchema` by hand; see `quickEnvelope`. */
 export function quickSession(value: unknown): UpstreamSession | undefined {
   if (!isRecord(value)) return undefined;
-  const { id, _id, orderRef, conversionCode, price, currency, state } = value;
+  const { id, _id, orderRef, conversionCode, price, currency, state, expiresAt } = value;
   if (id === undefined ? !isId(_id) : !isId(id) || (_id !== undefined && !isId(_id))) {
     return undefined;
   }
@@ -128,6 +137,12 @@ export function quickSession(value: unknown): UpstreamSession | undefined {
     return undefined;
   if (currency !== undefined && !isText(currency)) return undefined;
   if (state !== undefined && !isText(state, 1)) return undefined;
+  if (
+    expiresAt !== undefined &&
+    !(typeof expiresAt === 'string' || typeof expiresAt === 'number')
+  ) {
+    return undefined;
+  }
   return {
     id: String(id ?? _id),
     orderRef,
@@ -135,6 +150,7 @@ export function quickSession(value: unknown): UpstreamSession | undefined {
     price: price === undefined ? undefined : moneyText(price),
     currency,
     state,
+    expiresAt: epochMs(expiresAt),
   };
 }
 

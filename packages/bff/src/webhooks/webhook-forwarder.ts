@@ -1,7 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { HttpTransport } from '../runtime/http-transport.js';
-import { describeError, type Logger } from '../runtime/logger.js';
-import { backoffDelay, type Sleep } from '../runtime/timing.js';
+import { describeError } from '../runtime/logger.js';
 
 export interface WebhookForwarderOptions {
   /** `WEBHOOK_FORWARD_URL`. */
@@ -9,22 +8,22 @@ export interface WebhookForwarderOptions {
   /** `WEBHOOK_SECRET`, then `WEBHOOK_PREVIOUS_SECRET` while receivers rotate. */
   secrets: readonly string[];
   transport: HttpTransport;
+  /** `WEBHOOK_TIMEOUT_MS`: an answer later than this is a failed attempt, whatever it says. */
   timeoutMs: number;
-  maxAttempts: number;
   now: () => number;
-  sleep: Sleep;
-  random: () => number;
-  log: Logger;
 }
 
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 30_000;
+/** One delivery attempt: the shop's status, or why no answer came. */
+export type DeliveryResult =
+  | { ok: boolean; status: number }
+  | { ok: false; error: Record<string, unknown> };
 
 /**
- * Delivers events to the merchant signed per Standard Webhooks: `webhook-id` (stable, so the
+ * Sends events to the merchant signed per Standard Webhooks: `webhook-id` (stable, so the
  * merchant can deduplicate retries), `webhook-timestamp`, and one `v1,` signature per secret
- * (two during a rotation, so receivers holding either secret verify). Each attempt is re-signed
- * with its own timestamp, as receivers refuse stale ones.
+ * (two during a rotation, so receivers holding either secret verify). Each attempt is signed
+ * with its own timestamp, as receivers refuse stale ones. Only a 2xx counts as delivered; a
+ * redirect is not followed (a signed event goes only where it was configured to go).
  */
 export class WebhookForwarder {
   readonly #o: WebhookForwarderOptions;
@@ -35,47 +34,27 @@ export class WebhookForwarder {
     this.#signers = options.secrets.map((secret) => new Webhook(secret));
   }
 
-  /** Resolves `true` once the merchant answered 2xx, `false` after the last failed attempt. */
-  async send(id: string, payload: string): Promise<boolean> {
-    const { url, transport, timeoutMs, maxAttempts, now, sleep, random, log } = this.#o;
-    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-      if (attempt > 0) await sleep(backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS, random));
-      const timestamp = new Date(now());
-      const signature = this.#signers
-        .map((signer) => signer.sign(id, timestamp, payload))
-        .join(' ');
-      try {
-        const { status } = await transport({
-          method: 'POST',
-          url,
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'buy-button-bff',
-            'webhook-id': id,
-            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-            'webhook-signature': signature,
-          },
-          body: payload,
-          timeoutMs,
-        });
-        if (status >= 200 && status < 300) return true;
-        log({
-          level: 'warn',
-          msg: 'webhook forward refused',
-          webhookId: id,
-          status,
-          attempt: attempt + 1,
-        });
-      } catch (err) {
-        log({
-          level: 'warn',
-          msg: 'webhook forward failed',
-          webhookId: id,
-          attempt: attempt + 1,
-          error: describeError(err),
-        });
-      }
+  async send(id: string, payload: string): Promise<DeliveryResult> {
+    const { url, transport, timeoutMs, now } = this.#o;
+    const timestamp = new Date(now());
+    const signature = this.#signers.map((signer) => signer.sign(id, timestamp, payload)).join(' ');
+    try {
+      const { status } = await transport({
+        method: 'POST',
+        url,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'buy-button-bff',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body: payload,
+        timeoutMs,
+      });
+      return { ok: status >= 200 && status < 300, status };
+    } catch (err) {
+      return { ok: false, error: describeError(err) };
     }
-    return false;
   }
 }

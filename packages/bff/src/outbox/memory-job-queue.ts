@@ -1,0 +1,264 @@
+import {
+  type AddJobOptions,
+  AFTER_HANDLER_ERROR_MS,
+  type JobHandler,
+  type JobOutcome,
+  type JobQueue,
+  type JobState,
+  type JobView,
+} from './job-queue.js';
+
+/** Starts a timer; returns what cancels it. */
+export type SetTimer = (task: () => void, delayMs: number) => () => void;
+
+export interface MemoryJobQueueOptions {
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Default `setTimeout`, unref'd on Node so a queue never holds a process open. */
+  setTimer?: SetTimer;
+  /** How long a delivered job stays listable. Default 24 h. */
+  keepCompletedMs?: number;
+  /** How long a failed job stays listable and re-runnable. Default 30 days. */
+  keepFailedMs?: number;
+  /** Jobs and dedupe marks kept at most, finished ones dropped oldest first. Default 100 000. */
+  maxEntries?: number;
+}
+
+interface Entry<T> {
+  id: string;
+  data: T;
+  state: JobState;
+  createdAt: number;
+  attempts: number;
+  dueAt: number;
+  running: boolean;
+  finishedAt: number;
+  failedReason?: string | undefined;
+  history: string[];
+}
+
+/** `setTimeout` takes at most 2^31 - 1 ms; a later job is looked at again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const PRUNE_EVERY_MS = 60_000;
+
+const defaultSetTimer: SetTimer = (task, delayMs) => {
+  const timer = setTimeout(task, delayMs) as unknown as { unref?: () => void };
+  timer.unref?.();
+  return () => clearTimeout(timer as unknown as ReturnType<typeof setTimeout>);
+};
+
+/**
+ * `JobQueue` in this process's memory, for a single instance without Redis: the same handlers,
+ * delays, retries, dedupe marks and failed-job retention as on Redis, on one timer for the next
+ * due job. Nothing survives a restart; the BFF says so at start.
+ */
+export class MemoryJobQueue<T> implements JobQueue<T> {
+  readonly #jobs = new Map<string, Entry<T>>();
+  /** id → the time until which the id is refused. */
+  readonly #dedupe = new Map<string, number>();
+  readonly #now: () => number;
+  readonly #setTimer: SetTimer;
+  readonly #keepCompletedMs: number;
+  readonly #keepFailedMs: number;
+  readonly #maxEntries: number;
+  #handler: JobHandler<T> | undefined;
+  #concurrency = 1;
+  #running = new Set<Promise<void>>();
+  #cancelTimer: (() => void) | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #prunedAt = Number.NEGATIVE_INFINITY;
+  #closed = false;
+
+  constructor(options: MemoryJobQueueOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#setTimer = options.setTimer ?? defaultSetTimer;
+    this.#keepCompletedMs = options.keepCompletedMs ?? 24 * 60 * 60 * 1000;
+    this.#keepFailedMs = options.keepFailedMs ?? 30 * 24 * 60 * 60 * 1000;
+    this.#maxEntries = options.maxEntries ?? 100_000;
+  }
+
+  async add(id: string, data: T, options: AddJobOptions = {}): Promise<void> {
+    this.#check();
+    this.#prune();
+    const now = this.#now();
+    if (this.#jobs.has(id) || (this.#dedupe.get(id) ?? 0) > now) return;
+    if (options.dedupeMs !== undefined) {
+      this.#dedupe.delete(id);
+      this.#dedupe.set(id, now + options.dedupeMs);
+    }
+    this.#jobs.set(id, {
+      id,
+      data,
+      state: 'pending',
+      createdAt: now,
+      attempts: 0,
+      dueAt: now + (options.delayMs ?? 0),
+      running: false,
+      finishedAt: 0,
+      history: [],
+    });
+    this.#pump();
+  }
+
+  async remove(id: string): Promise<void> {
+    this.#check();
+    if (this.#jobs.get(id)?.running === false) this.#jobs.delete(id);
+  }
+
+  async get(id: string): Promise<JobView<T> | undefined> {
+    this.#check();
+    const entry = this.#jobs.get(id);
+    return entry === undefined ? undefined : view(entry);
+  }
+
+  async list(state: JobState, limit: number): Promise<JobView<T>[]> {
+    this.#check();
+    this.#prune();
+    const found = [...this.#jobs.values()].filter((entry) => entry.state === state);
+    found.sort((a, b) => (state === 'pending' ? a.dueAt - b.dueAt : b.finishedAt - a.finishedAt));
+    return found.slice(0, limit).map(view);
+  }
+
+  async rerun(id: string, data?: T): Promise<boolean> {
+    this.#check();
+    const entry = this.#jobs.get(id);
+    if (entry === undefined || entry.running) return false;
+    if (data !== undefined) entry.data = data;
+    entry.state = 'pending';
+    entry.dueAt = this.#now();
+    entry.failedReason = undefined;
+    this.#pump();
+    return true;
+  }
+
+  async counts(): Promise<{ pending: number; failed: number }> {
+    this.#check();
+    let pending = 0;
+    let failed = 0;
+    for (const entry of this.#jobs.values()) {
+      if (entry.state === 'pending') pending += 1;
+      else if (entry.state === 'failed') failed += 1;
+    }
+    return { pending, failed };
+  }
+
+  work(handler: JobHandler<T>, concurrency: number): void {
+    this.#handler = handler;
+    this.#concurrency = Math.max(1, concurrency);
+    this.#pump();
+  }
+
+  /** Resolves once no job is running and none is due now (tests, between steps). */
+  async whenIdle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#cancelTimer?.();
+    await this.whenIdle();
+  }
+
+  /** Starts every due job it has room for, then sets the timer for the next one. */
+  #pump(): void {
+    if (this.#handler === undefined || this.#closed) return;
+    const now = this.#now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of this.#jobs.values()) {
+      if (entry.state !== 'pending' || entry.running) continue;
+      if (entry.dueAt > now) {
+        next = Math.min(next, entry.dueAt);
+      } else if (this.#running.size < this.#concurrency) {
+        this.#start(entry, this.#handler);
+      }
+    }
+    if (next < this.#timerAt || this.#cancelTimer === undefined) {
+      this.#cancelTimer?.();
+      this.#cancelTimer = undefined;
+      this.#timerAt = next;
+      if (next !== Number.POSITIVE_INFINITY) {
+        this.#cancelTimer = this.#setTimer(
+          () => {
+            this.#cancelTimer = undefined;
+            this.#timerAt = Number.POSITIVE_INFINITY;
+            this.#pump();
+          },
+          Math.min(MAX_TIMER_MS, Math.max(0, next - now)),
+        );
+      }
+    }
+  }
+
+  #start(entry: Entry<T>, handler: JobHandler<T>): void {
+    entry.running = true;
+    const note = async (line: string) => {
+      entry.history.push(line);
+    };
+    const run = handler(view(entry), note)
+      .catch(
+        (err: unknown): JobOutcome => ({
+          kind: 'retry',
+          delayMs: AFTER_HANDLER_ERROR_MS,
+          reason: `handler error: ${err instanceof Error ? err.message : String(err)}`,
+        }),
+      )
+      .then((outcome) => {
+        entry.running = false;
+        entry.attempts += 1;
+        const now = this.#now();
+        if (outcome.kind === 'retry') {
+          entry.dueAt = now + outcome.delayMs;
+        } else {
+          entry.state = outcome.kind === 'done' ? 'completed' : 'failed';
+          entry.finishedAt = now;
+          if (outcome.kind === 'fail') entry.failedReason = outcome.reason;
+        }
+      })
+      .finally(() => {
+        this.#running.delete(run);
+        this.#pump();
+      });
+    this.#running.add(run);
+  }
+
+  /** Drops finished jobs past their retention and expired dedupe marks, at most once a minute. */
+  #prune(): void {
+    const now = this.#now();
+    const full = this.#jobs.size + this.#dedupe.size > this.#maxEntries;
+    if (!full && now - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = now;
+    for (const [id, entry] of this.#jobs) {
+      const keep = entry.state === 'failed' ? this.#keepFailedMs : this.#keepCompletedMs;
+      if (entry.state !== 'pending' && !entry.running && entry.finishedAt + keep <= now) {
+        this.#jobs.delete(id);
+      }
+    }
+    for (const [id, until] of this.#dedupe) if (until <= now) this.#dedupe.delete(id);
+    // Still over the bound: the oldest marks, then the oldest finished jobs, go first.
+    for (const id of this.#dedupe.keys()) {
+      if (this.#jobs.size + this.#dedupe.size <= this.#maxEntries) break;
+      this.#dedupe.delete(id);
+    }
+    for (const [id, entry] of this.#jobs) {
+      if (this.#jobs.size + this.#dedupe.size <= this.#maxEntries) break;
+      if (entry.state !== 'pending' && !entry.running) this.#jobs.delete(id);
+    }
+  }
+
+  #check(): void {
+    if (this.#closed) throw new Error('The job queue is closed');
+  }
+}
+
+function view<T>(entry: Entry<T>): JobView<T> {
+  return {
+    id: entry.id,
+    data: entry.data,
+    state: entry.state,
+    createdAt: entry.createdAt,
+    attempts: entry.attempts,
+    dueAt: entry.state === 'pending' ? entry.dueAt : undefined,
+    failedReason: entry.failedReason,
+    history: [...entry.history],
+  };
+}

@@ -304,6 +304,18 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     queues,
     outboxStatus: () => events.status(),
     async close() {
+      if (deps.queues === undefined) {
+        const { pending } = await queues.events.counts();
+        if (pending > 0) {
+          const lost = await queues.events.list('pending', 100);
+          log({
+            level: 'error',
+            msg: 'stopping with payment events not yet delivered; without REDIS_URL they are lost',
+            pending,
+            webhookIds: lost.map((job) => job.data.webhookId),
+          });
+        }
+      }
       await Promise.all([queues.events.close(), queues.orderChecks.close()]);
     },
     createSession,

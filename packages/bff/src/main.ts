@@ -1,28 +1,33 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { EVENTS_USAGE, eventsCommand } from './cli/events-cli.js';
 import { ConfigError } from './config/config-error.js';
 import { type BffConfig, loadConfig } from './config/load-config.js';
 import { startBff } from './node.js';
+import { createBullmqQueues } from './outbox/bullmq-job-queue.js';
 import { jsonLogger } from './runtime/logger.js';
 import { createRedisStore } from './store/redis-store.js';
 import { storeErrorLogger } from './store/store-error-log.js';
 
+/** The `BFF_CONFIG` file's text, when one is named. */
+function configFile(): string | undefined {
+  const file = process.env.BFF_CONFIG;
+  if (file === undefined || file === '') return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError([{ setting: 'BFF_CONFIG', message: 'names a file that cannot be read' }]);
+  }
+}
+
 /** The BFF as a process: configured from the environment (+ `BFF_CONFIG`), stopped by signals. */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'events') {
+    process.exit(await events(process.argv.slice(3)));
+  }
   let config: BffConfig;
   try {
-    const file = process.env.BFF_CONFIG;
-    let content: string | undefined;
-    if (file !== undefined && file !== '') {
-      try {
-        content = readFileSync(file, 'utf8');
-      } catch {
-        throw new ConfigError([
-          { setting: 'BFF_CONFIG', message: 'names a file that cannot be read' },
-        ]);
-      }
-    }
-    config = loadConfig(process.env, content);
+    config = loadConfig(process.env, configFile());
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`bff: ${err.message}`);
@@ -36,13 +41,18 @@ async function main(): Promise<void> {
   try {
     // Several instances share state through Redis; one instance keeps it in memory.
     // Its connection errors are logged, at most one line per 10 s, without the URL's password.
-    const store =
-      config.redisUrl === undefined
-        ? undefined
-        : createRedisStore(config.redisUrl, {
-            onError: storeErrorLogger({ log: jsonLogger, url: config.redisUrl }),
-          });
-    running = await startBff({ config, ...(store === undefined ? {} : { deps: { store } }) });
+    // The outbox's queues live there too, so queued events survive restarts.
+    const redis = config.redisUrl;
+    const onError =
+      redis === undefined ? undefined : storeErrorLogger({ log: jsonLogger, url: redis });
+    const deps =
+      redis === undefined
+        ? {}
+        : {
+            store: createRedisStore(redis, { onError }),
+            queues: createBullmqQueues(redis, { onError }),
+          };
+    running = await startBff({ config, deps });
   } catch (err) {
     console.error(
       `bff: cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`,
@@ -68,6 +78,38 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   // Printed last: whoever waits for this line may signal at once.
   console.log(`buy-button BFF listening on ${running.url}`);
+}
+
+/** `buy-button-bff events …`: operates the outbox of the BFFs sharing `REDIS_URL`. */
+async function events(args: string[]): Promise<number> {
+  const io = {
+    out: (line: string) => console.log(line),
+    err: (line: string) => console.error(line),
+  };
+  let url: string | undefined;
+  try {
+    const file = configFile();
+    const fromFile = file === undefined ? undefined : (JSON.parse(file) as { REDIS_URL?: unknown });
+    const value = process.env.REDIS_URL || fromFile?.REDIS_URL;
+    url = typeof value === 'string' && /^rediss?:\/\//.test(value) ? value : undefined;
+  } catch {
+    io.err('bff: BFF_CONFIG names a file that cannot be read as JSON');
+    return 2;
+  }
+  if (url === undefined) {
+    io.err('bff: REDIS_URL must be a redis:// or rediss:// URL: the outbox is read from Redis');
+    io.err(`\n${EVENTS_USAGE}`);
+    return 2;
+  }
+  const queues = createBullmqQueues(url);
+  try {
+    return await eventsCommand(args, queues.events, io);
+  } catch (err) {
+    io.err(`bff: events: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  } finally {
+    await Promise.all([queues.events.close(), queues.orderChecks.close()]);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -28,8 +28,9 @@ export interface RunningBff {
   url: string;
   app: BffApp;
   /**
-   * Stops accepting connections, lets in-flight requests and background work finish (up to
-   * `SHUTDOWN_TIMEOUT_MS`), then drops what is left and releases the store.
+   * Stops accepting connections, lets in-flight requests, background work and a delivery attempt
+   * under way finish (up to `SHUTDOWN_TIMEOUT_MS`), then drops what is left and releases the
+   * outbox and the store.
    */
   close(): Promise<void>;
 }
@@ -88,6 +89,8 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
     res.once('close', () => unsent.delete(res));
   });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const outboxLog = setInterval(() => logOutbox(app, log), OUTBOX_LOG_INTERVAL_MS);
+  outboxLog.unref();
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
@@ -101,7 +104,10 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
     server.closeIdleConnections();
     if ((await Promise.race([closed, deadline])) === 'timeout') server.closeAllConnections();
     await closed;
+    clearInterval(outboxLog);
     await Promise.race([app.whenIdle(), deadline]);
+    // A delivery attempt under way finishes first; on Redis, what is left waits there.
+    await Promise.race([app.close(), deadline]);
     await app.store.close();
   };
   return {
@@ -148,6 +154,20 @@ function nodeRequestListener(
         },
       );
   };
+}
+
+/** How often a BFF with events pending or failed says so in its log. */
+const OUTBOX_LOG_INTERVAL_MS = 60_000;
+
+/** One line about the outbox while anything is pending or failed: what an operator watches. */
+async function logOutbox(app: BffApp, log: Logger): Promise<void> {
+  try {
+    const status = await app.outboxStatus();
+    if (status.pending === 0 && status.failed === 0) return;
+    log({ level: status.failed > 0 ? 'warn' : 'info', msg: 'outbox', ...status });
+  } catch (err) {
+    log({ level: 'warn', msg: 'outbox status unavailable', error: describeError(err) });
+  }
 }
 
 /** Reads the element's script-tag bundle; `undefined` until it is built (retried per request). */

@@ -75,7 +75,7 @@ class BullmqJobQueue<T> implements JobQueue<T> {
   readonly #options: BullmqQueuesOptions;
   readonly #prefix: string;
   readonly #producer: ReturnType<typeof failFastRedis>;
-  readonly #queue: Queue;
+  #ready: Queue | undefined;
   #worker: Worker | undefined;
   #workerConnection: Redis | undefined;
 
@@ -89,17 +89,34 @@ class BullmqJobQueue<T> implements JobQueue<T> {
       keyPrefix: '',
       ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
-    this.#queue = new Queue(name, {
-      connection: this.#producer.client,
-      prefix: this.#prefix,
-      skipWaitingForReady: true,
+  }
+
+  /**
+   * Runs `operation` on the queue, failing fast while Redis is away. The BullMQ queue is made on
+   * the first connection: it reads the server's version once when made, and on a connection that
+   * fails fast, made any earlier, that read would fail and leave it unusable for good.
+   */
+  #run<R>(operation: (queue: Queue) => Promise<R>): Promise<R> {
+    return this.#producer.run(async () => {
+      let queue = this.#ready;
+      if (queue === undefined) {
+        queue = new Queue(this.#name, { connection: this.#producer.client, prefix: this.#prefix });
+        queue.on('error', (error) => this.#options.onError?.(error));
+        try {
+          await queue.waitUntilReady();
+        } catch (error) {
+          await queue.close().catch(() => undefined);
+          throw error;
+        }
+        this.#ready = queue;
+      }
+      return operation(queue);
     });
-    this.#queue.on('error', (error) => options.onError?.(error));
   }
 
   add(id: string, data: T, options: AddJobOptions = {}): Promise<void> {
-    return this.#producer.run(async () => {
-      await this.#queue.add(this.#name, data, {
+    return this.#run(async (queue) => {
+      await queue.add(this.#name, data, {
         jobId: id,
         delay: Math.max(0, Math.ceil(options.delayMs ?? 0)),
         attempts: UNLIMITED_ATTEMPTS,
@@ -114,35 +131,32 @@ class BullmqJobQueue<T> implements JobQueue<T> {
   }
 
   remove(id: string): Promise<void> {
-    return this.#producer.run(async () => {
-      await this.#queue.remove(id);
+    return this.#run(async (queue) => {
+      await queue.remove(id);
     });
   }
 
   get(id: string): Promise<JobView<T> | undefined> {
-    return this.#producer.run(async () => {
-      const job = await this.#queue.getJob(id);
+    return this.#run(async (queue) => {
+      const job = await queue.getJob(id);
       if (job === undefined) return undefined;
-      const [state, logs] = await Promise.all([
-        job.getState(),
-        this.#queue.getJobLogs(id, 0, 199, true),
-      ]);
+      const [state, logs] = await Promise.all([job.getState(), queue.getJobLogs(id, 0, 199, true)]);
       return toView<T>(job, stateOf(state), logs.logs);
     });
   }
 
   list(state: JobState, limit: number): Promise<JobView<T>[]> {
-    return this.#producer.run(async () => {
+    return this.#run(async (queue) => {
       const types =
         state === 'pending' ? (['active', 'waiting', 'prioritized', 'delayed'] as const) : [state];
-      const jobs = await this.#queue.getJobs([...types], 0, Math.max(0, limit - 1), true);
+      const jobs = await queue.getJobs([...types], 0, Math.max(0, limit - 1), true);
       return jobs.slice(0, limit).map((job) => toView<T>(job, state, []));
     });
   }
 
   rerun(id: string, data?: T): Promise<boolean> {
-    return this.#producer.run(async () => {
-      const job = await this.#queue.getJob(id);
+    return this.#run(async (queue) => {
+      const job = await queue.getJob(id);
       if (job === undefined) return false;
       const state = await job.getState();
       if (state !== 'failed' && state !== 'completed' && state !== 'delayed') {
@@ -156,8 +170,8 @@ class BullmqJobQueue<T> implements JobQueue<T> {
   }
 
   counts(): Promise<{ pending: number; failed: number }> {
-    return this.#producer.run(async () => {
-      const counts = await this.#queue.getJobCounts(
+    return this.#run(async (queue) => {
+      const counts = await queue.getJobCounts(
         'active',
         'waiting',
         'prioritized',
@@ -205,8 +219,16 @@ class BullmqJobQueue<T> implements JobQueue<T> {
   }
 
   async close(): Promise<void> {
-    await this.#worker?.close();
-    await this.#queue.close();
+    if (this.#workerConnection?.status === 'ready') {
+      // A job under way finishes (and is marked) first.
+      await this.#worker?.close();
+    } else {
+      // Redis is away: a graceful close would wait for it forever. Nothing can be marked anyway;
+      // a job under way is taken over once its lock expires.
+      this.#workerConnection?.disconnect();
+      await this.#worker?.close(true);
+    }
+    await this.#ready?.close();
     await this.#producer.close();
     await this.#workerConnection?.quit().catch(() => this.#workerConnection?.disconnect());
   }

@@ -12,7 +12,7 @@ export interface JobQueue<T> {
    * together. Resolves once both are stored; a duplicate is dropped without an error.
    */
   add(id: string, data: T, options?: AddJobOptions): Promise<void>;
-  /** Removes a waiting or finished job; one being worked on is left alone. */
+  /** Removes a waiting or finished job and its dedupe mark; one being worked on is left alone. */
   remove(id: string): Promise<void>;
   get(id: string): Promise<JobView<T> | undefined>;
   /** Jobs in `state`, those due first (pending) or newest first (finished), at most `limit`. */

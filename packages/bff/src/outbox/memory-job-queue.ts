@@ -102,7 +102,9 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
 
   async remove(id: string): Promise<void> {
     this.#check();
-    if (this.#jobs.get(id)?.running === false) this.#jobs.delete(id);
+    if (this.#jobs.get(id)?.running !== false) return;
+    this.#jobs.delete(id);
+    this.#dedupe.delete(id);
   }
 
   async get(id: string): Promise<JobView<T> | undefined> {
@@ -225,7 +227,8 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   #prune(): void {
     const now = this.#now();
     const full = this.#jobs.size + this.#dedupe.size > this.#maxEntries;
-    if (!full && now - this.#prunedAt < PRUNE_EVERY_MS) return;
+    const every = Math.min(PRUNE_EVERY_MS, this.#keepCompletedMs);
+    if (!full && now - this.#prunedAt < every) return;
     this.#prunedAt = now;
     for (const [id, entry] of this.#jobs) {
       const keep = entry.state === 'failed' ? this.#keepFailedMs : this.#keepCompletedMs;

@@ -1,0 +1,136 @@
+import type { EventJob, JobQueue, JobState, JobView } from '../outbox/job-queue.js';
+import { findEvent, redeliver, redeliverFailed } from '../outbox/operate.js';
+
+/** Where the command writes; `main.ts` passes the console, tests collect lines. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const EVENTS_USAGE = `Usage: buy-button-bff events <command>
+
+Commands:
+  list [--pending|--failed|--delivered] [--limit N] [--json]
+                               events in the outbox (default: pending and failed)
+  show <webhook-id>            one event: its state, attempts, history and payload
+  redeliver <webhook-id>       send one event again now, with a fresh retry window
+  redeliver --all-failed       send every failed event again
+
+Reads REDIS_URL (from the environment or the BFF_CONFIG file): the outbox of a BFF without
+Redis lives inside its process and cannot be reached from here.`;
+
+const STATES: Record<string, JobState> = {
+  '--pending': 'pending',
+  '--failed': 'failed',
+  '--delivered': 'completed',
+};
+
+/**
+ * `buy-button-bff events …`, on the outbox's event queue. Resolves the process exit code: 0 done,
+ * 1 nothing found or not sent, 2 a usage error.
+ */
+export async function eventsCommand(
+  args: readonly string[],
+  events: JobQueue<EventJob>,
+  io: CliOutput,
+  now: () => number = Date.now,
+): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case 'list': {
+      const states = rest.filter((arg) => arg in STATES).map((arg) => STATES[arg] as JobState);
+      const limitAt = rest.indexOf('--limit');
+      const limit = limitAt === -1 ? 100 : Number(rest[limitAt + 1]);
+      const known = new Set(['--json', '--limit', ...Object.keys(STATES)]);
+      const unknown = rest.filter((arg, i) => !known.has(arg) && rest[i - 1] !== '--limit');
+      if (unknown.length > 0 || !Number.isInteger(limit) || limit < 1) {
+        io.err(`events list: ${unknown[0] ?? '--limit'} is not understood\n\n${EVENTS_USAGE}`);
+        return 2;
+      }
+      const jobs: JobView<EventJob>[] = [];
+      for (const state of states.length > 0 ? states : (['pending', 'failed'] as const)) {
+        jobs.push(...(await events.list(state, limit)));
+      }
+      if (rest.includes('--json')) {
+        io.out(
+          JSON.stringify(
+            jobs.map((job) => summary(job, now())),
+            null,
+            2,
+          ),
+        );
+      } else if (jobs.length === 0) {
+        io.out('no events');
+      } else {
+        for (const job of jobs) io.out(line(job, now()));
+      }
+      return 0;
+    }
+    case 'show': {
+      const [id] = rest;
+      if (id === undefined || rest.length !== 1) {
+        io.err(`events show: give one webhook-id\n\n${EVENTS_USAGE}`);
+        return 2;
+      }
+      const job = await findEvent(events, id);
+      if (job === undefined) {
+        io.err(`events show: no event ${id} (delivered events are kept 24 h, failed ones 30 days)`);
+        return 1;
+      }
+      io.out(
+        JSON.stringify(
+          { ...summary(job, now()), history: job.history, event: JSON.parse(job.data.payload) },
+          null,
+          2,
+        ),
+      );
+      return 0;
+    }
+    case 'redeliver': {
+      const [target] = rest;
+      if (target === undefined || rest.length !== 1) {
+        io.err(`events redeliver: give one webhook-id or --all-failed\n\n${EVENTS_USAGE}`);
+        return 2;
+      }
+      if (target === '--all-failed') {
+        const sent = await redeliverFailed(events, now());
+        io.out(`${sent.length} failed event(s) queued for delivery now`);
+        for (const id of sent) io.out(`  ${id}`);
+        return 0;
+      }
+      if (await redeliver(events, target, now())) {
+        io.out(`${target} queued for delivery now`);
+        return 0;
+      }
+      io.err(`events redeliver: no event ${target}, or it is being sent right now`);
+      return 1;
+    }
+    default:
+      io.err(EVENTS_USAGE);
+      return 2;
+  }
+}
+
+function summary(job: JobView<EventJob>, now: number) {
+  return {
+    webhookId: job.data.webhookId,
+    state: job.state === 'completed' ? 'delivered' : job.state,
+    attempts: job.attempts,
+    recordedAt: new Date(job.createdAt).toISOString(),
+    ageSeconds: Math.max(0, Math.round((now - job.createdAt) / 1000)),
+    ...(job.failedReason === undefined ? {} : { failedReason: job.failedReason }),
+  };
+}
+
+function line(job: JobView<EventJob>, now: number): string {
+  const s = summary(job, now);
+  return [
+    s.webhookId,
+    s.state,
+    `${s.attempts} attempt(s)`,
+    `recorded ${s.recordedAt}`,
+    s.failedReason ?? '',
+  ]
+    .join('  ')
+    .trimEnd();
+}

@@ -20,13 +20,18 @@ export interface StartRedisServerOptions {
   port?: number;
   /** How long the server may take to accept a PING, in ms. Default 10 000. */
   readyTimeoutMs?: number;
+  /**
+   * A folder for an append-only file (`appendonly yes`, fsync every write), as production runs
+   * Redis: restarted with the same folder, the server has every write back. Default none.
+   */
+  persistDir?: string;
 }
 
 const DEFAULT_BINARY = '/usr/bin/redis-server';
 
 /**
- * Starts a throwaway `redis-server` on 127.0.0.1 for tests and benchmarks: no persistence, no
- * config file, a free port, resolved once it answers PING. The CI script installs the Debian
+ * Starts a throwaway `redis-server` on 127.0.0.1 for tests and benchmarks: no persistence unless
+ * `persistDir` is given, no config file, a free port, resolved once it answers PING. The CI script installs the Debian
  * package when the binary is absent; elsewhere point `REDIS_SERVER_PATH` at one.
  *
  * ```ts
@@ -57,8 +62,9 @@ export async function startRedisServer(
       host,
       '--save',
       '',
-      '--appendonly',
-      'no',
+      ...(options.persistDir === undefined
+        ? ['--appendonly', 'no']
+        : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.persistDir]),
       // A test server has no password; protected mode would refuse nothing on loopback anyway.
       '--protected-mode',
       'no',

@@ -5,6 +5,10 @@ const entry = fileURLToPath(new URL('../packages/bff/src/main.ts', import.meta.u
 
 export interface BffProcess {
   url: string;
+  /** Everything it printed so far (JSON log lines on stdout and stderr). */
+  output(): string;
+  /** Sends `signal` and resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -18,9 +22,20 @@ export async function startBffProcess(env: Record<string, string>): Promise<BffP
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let printed = '';
+  const keep = (chunk: Buffer) => {
+    printed += chunk.toString();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const url = await listeningUrl(child);
   return {
     url,
+    output: () => printed,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -22,10 +22,10 @@ export interface BullmqQueuesOptions {
   /**
    * How long a worker holds a job before another instance may take it over, in ms: a killed
    * instance's running delivery is picked up again after at most this plus `stalledIntervalMs`.
-   * Default 30 000.
+   * A live worker renews its lock every half of it. Default 10 000.
    */
   lockDurationMs?: number;
-  /** How often workers look for such abandoned jobs, in ms. Default 15 000. */
+  /** How often workers look for such abandoned jobs, in ms. Default 5000. */
   stalledIntervalMs?: number;
   /** How long a delivered event stays listable. Default 24 h. */
   keepCompletedMs?: number;
@@ -204,8 +204,8 @@ class BullmqJobQueue<T> implements JobQueue<T> {
         connection: this.#workerConnection,
         prefix: this.#prefix,
         concurrency,
-        lockDuration: this.#options.lockDurationMs ?? 30_000,
-        stalledInterval: this.#options.stalledIntervalMs ?? 15_000,
+        lockDuration: this.#options.lockDurationMs ?? 10_000,
+        stalledInterval: this.#options.stalledIntervalMs ?? 5000,
         // A job whose instance died is taken over, however often that happens.
         maxStalledCount: UNLIMITED_ATTEMPTS,
         settings: {

@@ -1,0 +1,246 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, type RunningSandbox, startSandbox } from '@buy-button/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../scripts/free-port.js';
+import { type RunningRedisServer, startRedisServer } from '../scripts/redis-server.js';
+import { type BffProcess, startBffProcess } from './bff-process.js';
+import { startMerchantReceiver } from './merchant-receiver.js';
+
+// Payment events must survive what a deployment goes through: a shop that is down, a BFF killed
+// or stopped mid-retry, a Redis restart, a gateway callback that never comes. Real processes,
+// a real Redis with persistence, the real sandbox.
+
+const SHOP = 'http://shop.test';
+const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+/** Sandbox orders expire this fast, so reconciliation has something to do within a test. */
+const ORDER_TTL_SECONDS = 3;
+const RECONCILE_MARGIN_MS = 500;
+
+let redisDir: string;
+let redis: RunningRedisServer;
+let sandbox: RunningSandbox;
+const processes: BffProcess[] = [];
+const receivers: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  redisDir = mkdtempSync(join(tmpdir(), 'bb-outbox-redis-'));
+  redis = await startRedisServer({ persistDir: redisDir });
+  sandbox = await startSandbox({
+    port: 0,
+    host: '127.0.0.1',
+    orderTtlSeconds: ORDER_TTL_SECONDS,
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(processes.map((bff) => bff.stop()));
+  await Promise.all(receivers.map((receiver) => receiver.close()));
+  await sandbox?.close();
+  await redis?.stop();
+  rmSync(redisDir, { recursive: true, force: true });
+});
+
+/** Each test is its own merchant: its own Redis database, so no queue is shared between tests. */
+let nextDb = 1;
+
+async function merchant(answer: (attempt: number) => number, holdMs = 0) {
+  const receiver = await startMerchantReceiver(WEBHOOK_SECRET, { answer, holdMs });
+  receivers.push(receiver);
+  return receiver;
+}
+
+function bffStarter(db: number, webhookUrl: string) {
+  return async () => {
+    const port = await freePort();
+    const bff = await startBffProcess({
+      ...bffEnv(webhookUrl, `${redis.url}/${db}`),
+      BFF_PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+    });
+    processes.push(bff);
+    return bff;
+  };
+}
+
+async function checkout(bff: BffProcess) {
+  const response = await fetch(`${bff.url}/sessions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      origin: SHOP,
+      'idempotency-key': randomUUID(),
+    },
+    body: JSON.stringify({ button: 'btn_coffee' }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { orderRef: string; conversionCode: string };
+}
+
+const sandboxStats = async () =>
+  (await (await fetch(`${sandbox.url}/__sandbox/stats`)).json()) as Record<string, number>;
+
+async function pay(code: string) {
+  const paid = await fetch(`${sandbox.url}/__sandbox/orders/${code}/pay`, { method: 'POST' });
+  expect(paid.ok).toBe(true);
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('payment events are never lost', () => {
+  it('a BFF killed (SIGKILL) right after acknowledging the callback: the event is delivered after it restarts', async () => {
+    const shop = await merchant(() => 503);
+    const start = bffStarter(nextDb++, shop.url);
+    const bff = await start();
+    const created = await checkout(bff);
+    const acknowledged = (await sandboxStats()).webhooksDelivered ?? 0;
+    await pay(created.conversionCode);
+    await until(
+      async () => ((await sandboxStats()).webhooksDelivered ?? 0) > acknowledged,
+      10_000,
+      'the callback acknowledged',
+    );
+    await bff.kill('SIGKILL');
+    expect(shop.deliveries).toEqual([]);
+
+    shop.answer(() => 204);
+    await start();
+    await until(
+      () => shop.deliveries.some((d) => d.data.orderRef === created.orderRef),
+      30_000,
+      'the paid event delivered by the restarted BFF',
+    );
+    expect(shop.deliveries.find((d) => d.data.orderRef === created.orderRef)).toMatchObject({
+      id: `evt_${created.conversionCode}_paid`,
+      type: 'payment.paid',
+    });
+    expect(shop.rejected).toEqual([]);
+  }, 60_000);
+
+  it('a BFF stopped (SIGTERM) while it retries: the other instance delivers the event', async () => {
+    const shop = await merchant(() => 503);
+    const start = bffStarter(nextDb++, shop.url);
+    const [a] = await Promise.all([start(), start()]);
+    if (a === undefined) throw new Error('no BFF');
+    const created = await checkout(a);
+    await pay(created.conversionCode);
+    await until(() => shop.attempts.length >= 2, 10_000, 'two refused attempts');
+    await a.kill('SIGTERM');
+    expect(a.output()).toContain('SIGTERM');
+
+    shop.answer(() => 204);
+    await until(
+      () => shop.deliveries.some((d) => d.data.orderRef === created.orderRef),
+      30_000,
+      'the paid event delivered by the other BFF',
+    );
+  }, 60_000);
+
+  it('two instances, a shop refusing every other attempt: each event delivered, never by both at once', async () => {
+    const shop = await merchant((attempt) => (attempt % 2 === 0 ? 503 : 204), 30);
+    const start = bffStarter(nextDb++, shop.url);
+    const pair = await Promise.all([start(), start()]);
+    const orders = [];
+    for (let i = 0; i < 16; i += 1) orders.push(await checkout(pair[i % 2] as BffProcess));
+    await Promise.all(orders.map((order) => pay(order.conversionCode)));
+    await until(
+      () => orders.every((o) => shop.deliveries.some((d) => d.data.orderRef === o.orderRef)),
+      30_000,
+      'every paid event delivered',
+    );
+    expect(shop.overlaps).toEqual([]);
+    expect(new Set(shop.deliveries.map((d) => d.id)).size).toBe(orders.length);
+  }, 60_000);
+
+  it('Redis restarted (with persistence) while an event waits: it is delivered once Redis is back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bb-outbox-restart-'));
+    let own = await startRedisServer({ persistDir: dir });
+    try {
+      const shop = await merchant(() => 503);
+      const port = await freePort();
+      const bff = await startBffProcess({
+        ...bffEnv(shop.url, `${own.url}/0`),
+        BFF_PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+      });
+      processes.push(bff);
+      const created = await checkout(bff);
+      await pay(created.conversionCode);
+      await until(() => shop.attempts.length >= 1, 10_000, 'a refused attempt');
+      await own.stop();
+      own = await startRedisServer({ persistDir: dir, port: own.port });
+      shop.answer(() => 204);
+      await until(
+        () => shop.deliveries.some((d) => d.data.orderRef === created.orderRef),
+        30_000,
+        'the paid event delivered after the Redis restart',
+      );
+    } finally {
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a gateway callback that never comes: reconciliation delivers the payment within expiry + margin', async () => {
+    const shop = await merchant(() => 204);
+    const start = bffStarter(nextDb++, shop.url);
+    const bff = await start();
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookDropRate: 1 }),
+    });
+    try {
+      const dropped = (await sandboxStats()).webhooksDropped ?? 0;
+      const created = await checkout(bff);
+      const createdAt = Date.now();
+      await pay(created.conversionCode);
+      expect((await sandboxStats()).webhooksDropped).toBe(dropped + 1);
+      await until(
+        () => shop.deliveries.some((d) => d.data.orderRef === created.orderRef),
+        ORDER_TTL_SECONDS * 1000 + RECONCILE_MARGIN_MS + 5000,
+        'the paid event delivered by reconciliation',
+      );
+      expect(Date.now() - createdAt).toBeGreaterThanOrEqual(ORDER_TTL_SECONDS * 1000);
+      expect(bff.output()).toContain('reconciliation: order is final, event recorded');
+    } finally {
+      await fetch(`${sandbox.url}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ webhookDropRate: 0 }),
+      });
+    }
+  }, 60_000);
+});
+
+/** A BFF of this test's sandbox and shop, on `redisUrl`, with a quick retry schedule. */
+function bffEnv(webhookUrl: string, redisUrl: string) {
+  return {
+    UPSTREAM_API_URL: `${sandbox.url}/api`,
+    PORTAL_URL: `${sandbox.url}/pay`,
+    UPSTREAM_EMAIL: FIXTURES.accounts.service.email,
+    UPSTREAM_PASSWORD: FIXTURES.accounts.service.password,
+    ALLOWED_ORIGINS: SHOP,
+    BUTTONS: JSON.stringify({
+      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
+    }),
+    RECEIPT_SECRET: 'r'.repeat(40),
+    WEBHOOK_FORWARD_URL: webhookUrl,
+    WEBHOOK_SECRET,
+    WEBHOOK_TIMEOUT_MS: '1000',
+    WEBHOOK_RETRY_BASE_MS: '200',
+    WEBHOOK_RETRY_MAX_DELAY_MS: '1000',
+    RECONCILE_MARGIN_MS: String(RECONCILE_MARGIN_MS),
+    REDIS_URL: redisUrl,
+    RATE_LIMIT: '0',
+    HOST: '127.0.0.1',
+  };
+}

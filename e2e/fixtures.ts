@@ -1,3 +1,4 @@
+import type { FaultSettings } from '@buy-button/sandbox';
 import { test as base, expect } from '@playwright/test';
 
 export interface StackUrls {
@@ -23,12 +24,12 @@ export const test = base.extend<{ urls: StackUrls; sandbox: SandboxRemote }>({
       stats: async () => (await request.get(`${urls.sandbox}/__sandbox/stats`)).json(),
     };
     await use(remote);
-    await remote.faults({ latencyMs: 0, faultRate: 0 });
+    await remote.faults({ latencyMs: 0, faultRate: 0, webhookDropRate: 0, webhookDelayMs: 0 });
   },
 });
 
 export interface SandboxRemote {
-  faults(faults: { latencyMs?: number; faultRate?: number }): Promise<void>;
+  faults(faults: Partial<FaultSettings>): Promise<void>;
   stats(): Promise<Record<string, number>>;
 }
 

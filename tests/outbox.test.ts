@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { FIXTURES, type RunningSandbox, startSandbox } from '@buy-button/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/free-port.js';
@@ -52,11 +55,12 @@ async function merchant(answer: (attempt: number) => number, holdMs = 0) {
   return receiver;
 }
 
-function bffStarter(db: number, webhookUrl: string) {
+function bffStarter(db: number, webhookUrl: string, env: Record<string, string> = {}) {
   return async () => {
     const port = await freePort();
     const bff = await startBffProcess({
       ...bffEnv(webhookUrl, `${redis.url}/${db}`),
+      ...env,
       BFF_PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
     });
@@ -148,7 +152,7 @@ describe('payment events are never lost', () => {
     const shop = await merchant((attempt) => (attempt % 2 === 0 ? 503 : 204), 30);
     const start = bffStarter(nextDb++, shop.url);
     const pair = await Promise.all([start(), start()]);
-    const orders = [];
+    const orders: { orderRef: string; conversionCode: string }[] = [];
     for (let i = 0; i < 16; i += 1) orders.push(await checkout(pair[i % 2] as BffProcess));
     await Promise.all(orders.map((order) => pay(order.conversionCode)));
     await until(
@@ -219,6 +223,81 @@ describe('payment events are never lost', () => {
       });
     }
   }, 60_000);
+});
+
+const BFF_MAIN = fileURLToPath(new URL('../packages/bff/src/main.ts', import.meta.url));
+
+/** `buy-button-bff events …` as an operator runs it, with only `REDIS_URL` set. */
+async function eventsCli(redisUrl: string, ...args: string[]) {
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', BFF_MAIN, 'events', ...args],
+      { env: { PATH: process.env.PATH ?? '', REDIS_URL: redisUrl } },
+    );
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? 1, stdout: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  }
+}
+
+describe('operating the outbox from the command line', () => {
+  it('lists an event that failed after WEBHOOK_RETRY_WINDOW, shows its attempts, and redelivers it', async () => {
+    const shop = await merchant(() => 503);
+    const db = nextDb++;
+    const redisUrl = `${redis.url}/${db}`;
+    const bff = await bffStarter(db, shop.url, { WEBHOOK_RETRY_WINDOW: '1s' })();
+    const created = await checkout(bff);
+    await pay(created.conversionCode);
+    const id = `evt_${created.conversionCode}_paid`;
+    await until(
+      async () => (await eventsCli(redisUrl, 'list', '--failed')).stdout.includes(id),
+      15_000,
+      'the event listed as failed',
+    );
+    expect(bff.output()).toContain('not delivered within WEBHOOK_RETRY_WINDOW');
+
+    const shown = await eventsCli(redisUrl, 'show', id);
+    expect(shown.code).toBe(0);
+    const detail = JSON.parse(shown.stdout) as {
+      state: string;
+      attempts: number;
+      history: string[];
+      event: { type: string; data: { orderRef: string } };
+    };
+    expect(detail).toMatchObject({
+      state: 'failed',
+      event: { type: 'payment.paid', data: { orderRef: created.orderRef } },
+    });
+    expect(detail.history).toHaveLength(detail.attempts);
+    expect(detail.history[0]).toMatch(/attempt 1: the shop answered 503/);
+
+    shop.answer(() => 204);
+    const sent = await eventsCli(redisUrl, 'redeliver', id);
+    expect(sent).toMatchObject({ code: 0 });
+    await until(
+      () => shop.deliveries.some((d) => d.id === id),
+      10_000,
+      'the redelivered event received',
+    );
+    expect((await eventsCli(redisUrl, 'list', '--failed')).stdout.trim()).toBe('no events');
+  }, 60_000);
+
+  it('names what is wrong with a call, with exit code 2', async () => {
+    expect(await eventsCli(`${redis.url}/0`, 'resend')).toMatchObject({
+      code: 2,
+      stdout: expect.stringContaining('Usage: buy-button-bff events'),
+    });
+    expect(await eventsCli('http://not-redis', 'list')).toMatchObject({
+      code: 2,
+      stdout: expect.stringContaining('REDIS_URL must be a redis:// or rediss:// URL'),
+    });
+    expect(await eventsCli(`${redis.url}/0`, 'show', 'evt_nothing_paid')).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('no event evt_nothing_paid'),
+    });
+  }, 30_000);
 });
 
 /** A BFF of this test's sandbox and shop, on `redisUrl`, with a quick retry schedule. */

@@ -148,11 +148,23 @@ export const ROUTES = {
     method: 'post',
     path: '/webhooks/payment',
     summary: 'Upstream payment callback (re-verified upstream, never trusted)',
+    description:
+      'The order is read again from the upstream; a final state is recorded as a payment event in the outbox before the 202, then delivered to WEBHOOK_FORWARD_URL at least once.',
     request: { body: { content: { 'application/json': { schema: webhookBody } } } },
     responses: {
-      202: { description: 'Accepted; handled in the background' },
+      202: {
+        description: 'Acknowledged: the order was read again and any final state recorded',
+        content: {
+          'application/json': {
+            schema: z.object({ status: z.literal('accepted') }).openapi('CallbackAccepted'),
+          },
+        },
+      },
       400: problem('No usable code'),
-      503: problem('The shared store does not answer; send the callback again (Retry-After)'),
+      413: problem('Body too large'),
+      503: problem(
+        'The order cannot be read again, or the outbox cannot store the event; send the callback again (Retry-After)',
+      ),
     },
   }),
   script: createRoute({
@@ -174,9 +186,28 @@ export const ROUTES = {
   readyz: createRoute({
     method: 'get',
     path: '/readyz',
-    summary: 'Upstream reachable and a token obtainable',
+    summary: 'Upstream reachable and a token obtainable; the outbox figures',
     responses: {
-      200: { description: 'Ready' },
+      200: {
+        description: 'Ready',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                status: z.literal('ready'),
+                outbox: z.object({
+                  pending: z.int().openapi({ description: 'Events not yet delivered' }),
+                  failed: z.int().openapi({ description: 'Events kept after the retry window' }),
+                  oldestPendingAgeMs: z.int(),
+                  ordersWatched: z
+                    .int()
+                    .openapi({ description: 'Orders to read again (reconciliation)' }),
+                }),
+              })
+              .openapi('Readiness'),
+          },
+        },
+      },
       503: problem('Not ready: no token, no upstream, or the shared store does not answer'),
     },
   }),

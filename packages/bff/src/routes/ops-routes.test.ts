@@ -20,6 +20,31 @@ describe('/healthz and /readyz', () => {
     expect(harness.sandbox.stats().logins).toBe(1);
   });
 
+  it('readyz shows the outbox: events pending and failed, the oldest pending one, orders watched', async () => {
+    const harness = createHarness({ merchantStatus: () => 503 });
+    const created = await harness.bff.request('/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://shop.test' },
+      body: JSON.stringify({ button: 'btn_coffee' }),
+    });
+    const { conversionCode } = (await created.json()) as { conversionCode: string };
+    await harness.bff.request('/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://shop.test' },
+      body: JSON.stringify({ button: 'btn_coffee' }),
+    });
+    await harness.sandbox.app.request(`/__sandbox/orders/${conversionCode}/pay`, {
+      method: 'POST',
+    });
+    await harness.advance(90_000);
+    const response = await harness.bff.request('/readyz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      outbox: { pending: 1, failed: 0, oldestPendingAgeMs: 90_000, ordersWatched: 1 },
+    });
+  });
+
   it.each<[string, Record<string, string>, boolean]>([
     ['the upstream is down', {}, true],
     ['the credential is refused', { UPSTREAM_PASSWORD: 'wrong' }, false],

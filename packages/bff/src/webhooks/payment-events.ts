@@ -44,8 +44,11 @@ export interface DeliverySchedule {
 /** Where an observed order came from, for the logs. */
 export type ObservedVia = 'callback' | 'status' | 'cancel' | 'reconciliation';
 
-/** One (order, final status) is recorded once within this time, however often it is seen. */
-export const EVENT_DEDUPE_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * One (order, final status) is recorded once within this time, however often it is seen: longer
+ * than the gateway retries a callback and than a receipt lets a shopper read a status (24 h).
+ */
+export const EVENT_DEDUPE_MS = 7 * 24 * 60 * 60 * 1000;
 /** An order still pending this long after its first check is no longer checked. */
 const RECONCILE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 /** The longest gap between two checks of a pending order. */

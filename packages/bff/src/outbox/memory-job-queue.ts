@@ -64,6 +64,8 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   #handler: JobHandler<T> | undefined;
   #concurrency = 1;
   #running = new Set<Promise<void>>();
+  /** Pending jobs by due time; an item whose job has moved on since is skipped when reached. */
+  readonly #due = new DueHeap();
   #cancelTimer: (() => void) | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #prunedAt = Number.NEGATIVE_INFINITY;
@@ -86,7 +88,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
       this.#dedupe.delete(id);
       this.#dedupe.set(id, now + options.dedupeMs);
     }
-    this.#jobs.set(id, {
+    const entry: Entry<T> = {
       id,
       data,
       state: 'pending',
@@ -96,7 +98,9 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
       running: false,
       finishedAt: 0,
       history: [],
-    });
+    };
+    this.#jobs.set(id, entry);
+    this.#due.push(entry.dueAt, id);
     this.#pump();
   }
 
@@ -129,6 +133,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     entry.state = 'pending';
     entry.dueAt = this.#now();
     entry.failedReason = undefined;
+    this.#due.push(entry.dueAt, id);
     this.#pump();
     return true;
   }
@@ -166,28 +171,38 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     if (this.#handler === undefined || this.#closed) return;
     const now = this.#now();
     let next = Number.POSITIVE_INFINITY;
-    for (const entry of this.#jobs.values()) {
-      if (entry.state !== 'pending' || entry.running) continue;
+    for (;;) {
+      const top = this.#due.peek();
+      if (top === undefined) break;
+      const entry = this.#jobs.get(top.id);
+      if (
+        entry === undefined ||
+        entry.state !== 'pending' ||
+        entry.running ||
+        entry.dueAt !== top.dueAt
+      ) {
+        this.#due.pop();
+        continue;
+      }
       if (entry.dueAt > now) {
-        next = Math.min(next, entry.dueAt);
-      } else if (this.#running.size < this.#concurrency) {
-        this.#start(entry, this.#handler);
+        next = entry.dueAt;
+        break;
       }
+      if (this.#running.size >= this.#concurrency) break;
+      this.#due.pop();
+      this.#start(entry, this.#handler);
     }
-    if (next < this.#timerAt || this.#cancelTimer === undefined) {
+    if (next < this.#timerAt) {
       this.#cancelTimer?.();
-      this.#cancelTimer = undefined;
       this.#timerAt = next;
-      if (next !== Number.POSITIVE_INFINITY) {
-        this.#cancelTimer = this.#setTimer(
-          () => {
-            this.#cancelTimer = undefined;
-            this.#timerAt = Number.POSITIVE_INFINITY;
-            this.#pump();
-          },
-          Math.min(MAX_TIMER_MS, Math.max(0, next - now)),
-        );
-      }
+      this.#cancelTimer = this.#setTimer(
+        () => {
+          this.#cancelTimer = undefined;
+          this.#timerAt = Number.POSITIVE_INFINITY;
+          this.#pump();
+        },
+        Math.min(MAX_TIMER_MS, Math.max(0, next - now)),
+      );
     }
   }
 
@@ -210,6 +225,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
         const now = this.#now();
         if (outcome.kind === 'retry') {
           entry.dueAt = now + outcome.delayMs;
+          this.#due.push(entry.dueAt, entry.id);
         } else {
           entry.state = outcome.kind === 'done' ? 'completed' : 'failed';
           entry.finishedAt = now;
@@ -250,6 +266,49 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
 
   #check(): void {
     if (this.#closed) throw new Error('The job queue is closed');
+  }
+}
+
+/** A binary min-heap of (due time, job id). */
+class DueHeap {
+  readonly #items: { dueAt: number; id: string }[] = [];
+
+  push(dueAt: number, id: string): void {
+    const items = this.#items;
+    items.push({ dueAt, id });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((items[parent]?.dueAt ?? 0) <= dueAt) break;
+      [items[i], items[parent]] = [
+        items[parent] as (typeof items)[0],
+        items[i] as (typeof items)[0],
+      ];
+      i = parent;
+    }
+  }
+
+  peek(): { dueAt: number; id: string } | undefined {
+    return this.#items[0];
+  }
+
+  pop(): void {
+    const items = this.#items;
+    const last = items.pop();
+    if (last === undefined || items.length === 0) return;
+    items[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if ((items[left]?.dueAt ?? Infinity) < (items[smallest]?.dueAt ?? Infinity)) smallest = left;
+      if ((items[right]?.dueAt ?? Infinity) < (items[smallest]?.dueAt ?? Infinity))
+        smallest = right;
+      if (smallest === i) return;
+      [items[i], items[smallest]] = [items[smallest] as typeof last, items[i] as typeof last];
+      i = smallest;
+    }
   }
 }
 

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryJobQueue, type SetTimer } from './memory-job-queue.js';
+
+/** A clock and timers the test moves by hand. */
+function manualTime() {
+  const clock = { now: 0 };
+  const timers = new Set<{ at: number; task: () => void }>();
+  const setTimer: SetTimer = (task, delayMs) => {
+    const timer = { at: clock.now + delayMs, task };
+    timers.add(timer);
+    return () => timers.delete(timer);
+  };
+  const runUntil = async (end: number, idle: () => Promise<void>) => {
+    for (;;) {
+      await idle();
+      const next = [...timers].filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (next === undefined) break;
+      timers.delete(next);
+      clock.now = Math.max(clock.now, next.at);
+      next.task();
+    }
+    clock.now = end;
+    await idle();
+  };
+  return { clock, timers, setTimer, runUntil };
+}
+
+describe('MemoryJobQueue', () => {
+  it('runs thousands of delayed jobs each at its own due time, earliest first, on one timer', async () => {
+    const time = manualTime();
+    const queue = new MemoryJobQueue<{ dueAt: number }>({
+      now: () => time.clock.now,
+      setTimer: time.setTimer,
+    });
+    const runs: { dueAt: number; at: number }[] = [];
+    queue.work(async (job) => {
+      runs.push({ dueAt: job.data.dueAt, at: time.clock.now });
+      return { kind: 'done' };
+    }, 4);
+    // A fixed pseudo-random spread of due times, some equal.
+    let seed = 7;
+    for (let i = 0; i < 3000; i += 1) {
+      seed = (seed * 48_271) % 2_147_483_647;
+      const delayMs = seed % 100_000;
+      await queue.add(`job-${i}`, { dueAt: delayMs }, { delayMs });
+      expect(time.timers.size).toBeLessThanOrEqual(1);
+    }
+    await time.runUntil(100_000, () => queue.whenIdle());
+    expect(runs).toHaveLength(3000);
+    for (const run of runs) expect(run.at).toBe(run.dueAt);
+    const dues = runs.map((run) => run.dueAt);
+    expect(dues).toEqual([...dues].sort((a, b) => a - b));
+    expect(await queue.counts()).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('runs no more jobs at once than its concurrency', async () => {
+    const queue = new MemoryJobQueue<number>();
+    let running = 0;
+    let most = 0;
+    queue.work(async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      return { kind: 'done' };
+    }, 3);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => queue.add(`j${i}`, i)));
+    await queue.whenIdle();
+    expect(most).toBe(3);
+    expect(await queue.list('completed', 100)).toHaveLength(20);
+  });
+});

@@ -14,8 +14,8 @@ export interface MerchantReceiverOptions {
    * (0 for the first): 204 by default; anything else is refused and not recorded.
    */
   answer?: (attempt: number) => number;
-  /** How long each request is held before its answer, in ms. Default 0. */
-  holdMs?: number;
+  /** How long each request is held before its answer, in ms, by attempt number. Default 0. */
+  holdMs?: number | ((attempt: number) => number);
 }
 
 /** A merchant's webhook endpoint: verifies each Standard Webhooks signature and records it. */
@@ -50,12 +50,14 @@ export async function startMerchantReceiver(
         if (inFlight.has(id)) overlaps.push(id);
         inFlight.add(id);
         const status = state.answer(attempts.length);
+        const hold =
+          typeof options.holdMs === 'function' ? options.holdMs(attempts.length) : options.holdMs;
         attempts.push(id);
         setTimeout(() => {
           inFlight.delete(id);
           if (status >= 200 && status < 300) deliveries.push({ id, ...event });
           res.writeHead(status).end();
-        }, options.holdMs ?? 0);
+        }, hold ?? 0);
       } catch (error) {
         rejected.push(String(error));
         res.writeHead(401).end();

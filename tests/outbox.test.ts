@@ -49,7 +49,10 @@ afterAll(async () => {
 /** Each test is its own merchant: its own Redis database, so no queue is shared between tests. */
 let nextDb = 1;
 
-async function merchant(answer: (attempt: number) => number, holdMs = 0) {
+async function merchant(
+  answer: (attempt: number) => number,
+  holdMs: number | ((attempt: number) => number) = 0,
+) {
   const receiver = await startMerchantReceiver(WEBHOOK_SECRET, { answer, holdMs });
   receivers.push(receiver);
   return receiver;
@@ -163,6 +166,22 @@ describe('payment events are never lost', () => {
     expect(shop.overlaps).toEqual([]);
     expect(new Set(shop.deliveries.map((d) => d.id)).size).toBe(orders.length);
   }, 60_000);
+
+  it('a shop answering 2xx after WEBHOOK_TIMEOUT_MS: the attempt counts as failed and is made again, with the same webhook-id', async () => {
+    // The first attempt is held past the BFF's 1 s limit, then accepted anyway.
+    const shop = await merchant(
+      () => 204,
+      (attempt) => (attempt === 0 ? 1500 : 0),
+    );
+    const bff = await bffStarter(nextDb++, shop.url)();
+    const created = await checkout(bff);
+    await pay(created.conversionCode);
+    const id = `evt_${created.conversionCode}_paid`;
+    await until(() => shop.deliveries.length === 2, 15_000, 'the event received twice');
+    expect(shop.deliveries.map((d) => d.id)).toEqual([id, id]);
+    expect(bff.output()).toMatch(/"msg":"payment event not delivered, will retry".*timed out/);
+    expect(bff.output()).toContain('"msg":"payment event delivered"');
+  }, 30_000);
 
   it('Redis restarted (with persistence) while an event waits: it is delivered once Redis is back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bb-outbox-restart-'));

@@ -153,6 +153,21 @@ describe('POST /webhooks/payment', () => {
     expect(harness.received).toEqual([]);
   });
 
+  it('refuses a huge callback with a 413 problem, reading nothing upstream', async () => {
+    const harness = createHarness();
+    const session = await newSession(harness);
+    const reads = harness.calls.length;
+    const response = await callback(harness, {
+      code: session.conversionCode,
+      padding: 'x'.repeat(64 * 1024),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { type: string }).type).toBe(problemType('bodyTooLarge'));
+    await harness.settle();
+    expect(harness.calls.slice(reads)).toEqual([]);
+    expect(await harness.queues.events.counts()).toEqual({ pending: 0, failed: 0 });
+  });
+
   it('ignores a code the upstream does not know', async () => {
     const harness = createHarness();
     expect((await callback(harness, { code: 'NOSUCHCODE' })).status).toBe(202);

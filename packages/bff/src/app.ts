@@ -1,36 +1,31 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import type { BffEnv } from './app-env.js';
 import { BODY_LIMIT_BYTES } from './body-limit.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { IdempotencyGuard } from './checkout/idempotency.js';
 import { createOrderRefGenerator, orderRefMatcher } from './checkout/order-ref.js';
-import { type HmacSha256, ReceiptSigner } from './checkout/receipt-signer.js';
+import { ReceiptSigner } from './checkout/receipt-signer.js';
 import { RedirectPolicy } from './checkout/redirect-policy.js';
-import type { BffConfig } from './config/load-config.js';
+import type { BffConfig, RateLimitSetting } from './config/load-config.js';
 import { accessLog } from './middleware/access-log.js';
 import { clientIpResolver } from './middleware/client-ip.js';
-import { corsAllowlist } from './middleware/cors-allowlist.js';
 import { originGuard, pageOriginCheck } from './middleware/origin-guard.js';
 import { rateLimit, rateLimiter } from './middleware/rate-limit.js';
-import { requestSizeLimit } from './middleware/request-size-limit.js';
-import { securityHeaders } from './middleware/security-headers.js';
 import type { OutboxQueues } from './outbox/job-queue.js';
 import { MemoryJobQueue, type SetTimer } from './outbox/memory-job-queue.js';
 import { ProblemError } from './problems/problem-error.js';
 import { problemFromError, problemResponse } from './problems/problem-response.js';
 import { ROUTES } from './routes/api-schemas.js';
-import {
-  type CreateSessionHandler,
-  createSessionHandler,
-} from './routes/create-session-handler.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { type ScriptBundleSource, scriptRoutes } from './routes/script-routes.js';
-import { jsonCreateRoute, sessionRoutes } from './routes/session-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { createBackgroundTasks } from './runtime/background-tasks.js';
-import type { BodyReader } from './runtime/body-reader.js';
 import { fetchTransport, type HttpTransport } from './runtime/http-transport.js';
 import { describeError, jsonLogger, type Logger } from './runtime/logger.js';
 import { realSleep, type Sleep } from './runtime/timing.js';
@@ -40,6 +35,9 @@ import { createTokenProvider } from './upstream/token-provider.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
 import { type OutboxStatus, PaymentEvents } from './webhooks/payment-events.js';
 import { WebhookForwarder } from './webhooks/webhook-forwarder.js';
+
+/** Reads and cancels of one session, per receipt: each costs an upstream call. */
+const PER_RECEIPT_LIMIT: RateLimitSetting = { count: 60, windowSeconds: 60 };
 
 /** Everything `createApp` takes from its runtime; each has a default. */
 export interface BffDeps {
@@ -73,10 +71,6 @@ export interface BffDeps {
   waitUntil?: (task: Promise<unknown>) => void;
   /** The connection's peer address (the Node entry reads the socket). */
   clientIp?: (c: Context) => string | undefined;
-  /** HMAC for signing receipts. Default Web Crypto; the Node entry passes `node:crypto`'s. */
-  hmacSha256?: HmacSha256;
-  /** Reads request bodies; the Node entry reads the socket directly. Default `c.req.text()`. */
-  readBody?: BodyReader;
   /** The element's script-tag build for `/buy-button.js`. */
   scriptBundle?: ScriptBundleSource;
 }
@@ -93,13 +87,6 @@ export type BffApp = OpenAPIHono<BffEnv> & {
   outboxStatus(): Promise<OutboxStatus>;
   /** Stops delivering (a running attempt finishes first) and releases the queues. */
   close(): Promise<void>;
-  /**
-   * The element's JSON checkout (`POST /sessions` when `isJsonCreate`), callable without Hono:
-   * the Node entry serves it straight from `node:http`.
-   */
-  readonly createSession: CreateSessionHandler;
-  /** `TRUST_PROXY` hops, for a server that reads the client IP itself. */
-  readonly trustProxyHops: number;
 };
 
 /**
@@ -142,6 +129,8 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     tokens,
     timeoutMs: config.upstream.timeoutMs,
     retries: config.upstream.retries,
+    checkoutDeadlineMs: config.upstream.checkoutTimeoutMs,
+    now,
     sleep,
     random,
     log,
@@ -175,11 +164,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const checkout = new CheckoutService({
     catalog: config.buttons,
     upstream,
-    receipts: new ReceiptSigner({
-      ...config.receipt,
-      now,
-      ...(deps.hmacSha256 === undefined ? {} : { hmacSha256: deps.hmacSha256 }),
-    }),
+    receipts: new ReceiptSigner({ ...config.receipt, now }),
     redirects: new RedirectPolicy({ allowedOrigins: config.allowedRedirectOrigins }),
     nextOrderRef: createOrderRefGenerator({
       prefix: config.orderRefPrefix,
@@ -216,59 +201,71 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     trustProxyHops: config.trustProxyHops,
     fromConnection: deps.clientIp,
   });
-  const checkOrigin = pageOriginCheck({
-    allowedOrigins: config.allowedOrigins,
-    // Server-to-server JSON calls carry no Origin; a form post always comes from a browser page.
-    allowAnonymous: (contentType) => !/form/i.test(contentType),
-  });
-  const limiter =
-    config.rateLimit === undefined ? undefined : rateLimiter({ store, limit: config.rateLimit });
-  const guard = originGuard(checkOrigin);
-  const createGuards = limiter === undefined ? [guard] : [guard, rateLimit(limiter, clientIp)];
-
-  const idempotency = new IdempotencyGuard(store, checkout.sessionCodec);
-  const exposeHeaders = ['X-Request-Id', 'Retry-After'];
-  const createSession = createSessionHandler({
-    checkout,
-    idempotency,
-    checkOrigin,
-    rateLimit: limiter,
-    log,
-    allowedOrigins: config.allowedOrigins,
-    exposeHeaders,
-    maxSize: BODY_LIMIT_BYTES,
-  });
+  const guard = originGuard(
+    pageOriginCheck({
+      allowedOrigins: config.allowedOrigins,
+      // Server-to-server JSON calls carry no Origin; a form post always comes from a browser page.
+      allowAnonymous: (contentType) => !/form/i.test(contentType),
+    }),
+  );
+  const limit = (setting: RateLimitSetting, keyPrefix: string) =>
+    rateLimiter({ store, limit: setting, keyPrefix });
+  const createGuards = [guard];
+  if (config.rateLimit !== undefined) {
+    createGuards.push(rateLimit(limit(config.rateLimit, 'rate:sessions:'), clientIp));
+  }
 
   const app = new OpenAPIHono<BffEnv>();
-  // The element's checkout, ahead of the layers below: the handler applies the same ones itself,
-  // in one step, and every other request goes on to them.
-  app.post('/sessions', jsonCreateRoute(createSession, clientIp, deps.readBody));
   app.use(requestId());
   app.use(accessLog({ log }));
-  app.use(securityHeaders());
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      // Set per route: the script is loaded cross-origin, the API is read through CORS.
+      crossOriginResourcePolicy: false,
+    }),
+  );
   app.use(
     '/sessions/*',
-    corsAllowlist({
-      origins: config.allowedOrigins,
+    cors({
+      origin: [...config.allowedOrigins],
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
-      exposeHeaders,
+      exposeHeaders: ['X-Request-Id', 'Retry-After'],
       maxAge: 600,
     }),
   );
-  app.use(requestSizeLimit({ maxSize: BODY_LIMIT_BYTES }));
+  app.use(
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ProblemError('bodyTooLarge', {
+          detail: `Bodies are limited to ${BODY_LIMIT_BYTES} bytes.`,
+        });
+      },
+    }),
+  );
 
   app.route(
     '/',
     sessionRoutes({
       checkout,
-      idempotency,
-      readBody: deps.readBody,
+      idempotency: new IdempotencyGuard(store),
       createGuards,
       cancelGuards: [guard],
+      perReceipt: limit(PER_RECEIPT_LIMIT, 'rate:receipt:'),
     }),
   );
-  app.route('/', webhookRoutes({ events, readBody: deps.readBody }));
+  app.route(
+    '/',
+    webhookRoutes({
+      events,
+      guards:
+        config.callbackRateLimit === undefined
+          ? []
+          : [rateLimit(limit(config.callbackRateLimit, 'rate:callbacks:'), clientIp)],
+    }),
+  );
   app.route('/', opsRoutes({ upstream, store, outbox: () => events.status(), now }));
   app.route('/', scriptRoutes({ source: deps.scriptBundle, log }));
 
@@ -318,7 +315,5 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
       }
       await Promise.all([queues.events.close(), queues.orderChecks.close()]);
     },
-    createSession,
-    trustProxyHops: config.trustProxyHops,
   });
 }

@@ -1,6 +1,7 @@
 /**
  * `@buy-button/bff/fetch`: the runtime-neutral part only (no `node:*` import anywhere below it),
- * for Deno, Bun, Workers and other Fetch runtimes.
+ * for Deno, Bun, Workers and other Fetch runtimes. Every name here is documented in the README's
+ * Library API.
  *
  * @example
  * import { createApp, loadConfig } from '@buy-button/bff/fetch'
@@ -8,8 +9,6 @@
  * export default { fetch: app.fetch }
  */
 export { type BffApp, type BffDeps, createApp } from './app.js';
-export { BODY_LIMIT_BYTES } from './body-limit.js';
-export { type HmacSha256, webCryptoHmacSha256 } from './checkout/receipt-signer.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export { type BffConfig, loadConfig } from './config/load-config.js';
 export type {
@@ -23,11 +22,7 @@ export type {
   OrderCheckJob,
   OutboxQueues,
 } from './outbox/job-queue.js';
-export {
-  MemoryJobQueue,
-  type MemoryJobQueueOptions,
-  type SetTimer,
-} from './outbox/memory-job-queue.js';
+export { MemoryJobQueue, type SetTimer } from './outbox/memory-job-queue.js';
 export type { ScriptBundle, ScriptBundleSource } from './routes/script-routes.js';
 export {
   fetchTransport,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHttpTransport } from './node-http-transport.js';
-import { isTimeout } from './runtime/http-transport.js';
+import { isTimeout, MAX_ANSWER_BYTES } from './runtime/http-transport.js';
 
 let server: http.Server;
 let base = '';
@@ -32,6 +32,20 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-length': '100' });
         res.write('{"partial":');
         setTimeout(() => res.destroy(), 10);
+        return;
+      }
+      if (req.url === '/huge') {
+        // 64 MB announced and streamed in 1 MB chunks while the client keeps reading.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(1024 * 1024, 32);
+        let sent = 0;
+        const more = () => {
+          while (sent < 64 && res.write(chunk)) sent += 1;
+          if (sent < 64) res.once('drain', more);
+          else res.end();
+        };
+        res.on('error', () => undefined);
+        more();
         return;
       }
       if (req.url === '/empty') {
@@ -132,5 +146,18 @@ describe('createNodeHttpTransport', () => {
     await expect(
       send({ method: 'GET', url: 'ftp://127.0.0.1/', headers: {}, timeoutMs: 5000 }),
     ).rejects.toThrow(TypeError);
+  });
+
+  it('refuses an answer past MAX_ANSWER_BYTES without buffering it', async () => {
+    const transport = createNodeHttpTransport();
+    const before = process.memoryUsage().arrayBuffers;
+    const err = await transport({
+      method: 'GET',
+      url: `${base}/huge`,
+      headers: {},
+      timeoutMs: 10_000,
+    }).catch((error: unknown) => error);
+    expect(err).toMatchObject({ name: 'AnswerTooLargeError' });
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * MAX_ANSWER_BYTES);
   });
 });

@@ -2,7 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import {
+  answerTooLarge,
   type HttpTransport,
+  MAX_ANSWER_BYTES,
   type TransportRequest,
   type TransportResponse,
   timeoutError,
@@ -19,7 +21,7 @@ export interface NodeHttpTransportOptions {
  * (`AbortController` and its event target for the time limit, `Request`, `Response`, `Headers`,
  * web streams) costs more CPU than the exchange itself on the checkout hot path. Here a call is
  * one `http.request` and one timer that destroys it when the time limit passes; the answer is
- * buffered whole. Redirects are not followed.
+ * buffered whole, up to `MAX_ANSWER_BYTES`. Redirects are not followed.
  */
 export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}): HttpTransport {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256 };
@@ -94,7 +96,14 @@ function send(
     },
     (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_ANSWER_BYTES) return void chunks.push(chunk);
+        const err = answerTooLarge();
+        fail(err);
+        request.destroy(err);
+      });
       res.on('error', fail);
       res.on('end', () => {
         clearTimeout(timer);

@@ -6,11 +6,7 @@ import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type BffApp, type BffDeps, createApp } from './app.js';
 import type { BffConfig } from './config/load-config.js';
-import { clientIpOf } from './middleware/client-ip.js';
-import { nodeBodyReader, readIncomingBody } from './node-body-reader.js';
-import { nodeHmacSha256 } from './node-hmac.js';
 import { createNodeHttpTransport } from './node-http-transport.js';
-import { isJsonCreate } from './routes/create-session-handler.js';
 import type { ScriptBundle } from './routes/script-routes.js';
 import { describeError, jsonLogger, type Logger } from './runtime/logger.js';
 
@@ -36,8 +32,10 @@ export interface RunningBff {
 }
 
 /**
- * Serves the BFF on Node with `@hono/node-server`: the socket peer address feeds the rate limit,
- * and `/buy-button.js` is read from the element package's build (`@buy-button/element/buy-button.js`).
+ * Serves the BFF on Node with `@hono/node-server`, every request through the one Hono app: the
+ * socket peer address feeds the rate limit, outgoing calls go through keep-alive `node:http`
+ * agents, and `/buy-button.js` is read from the element package's build
+ * (`@buy-button/element/buy-button.js`).
  */
 export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const { config } = options;
@@ -54,19 +52,10 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
     clientIp: (c) => getConnInfo(c).remote.address,
     // A `fetch` in `deps` is for the default, Fetch-based transport (tests route it in-process).
     ...(options.deps?.fetch === undefined ? { transport: createNodeHttpTransport() } : {}),
-    hmacSha256: nodeHmacSha256,
-    readBody: nodeBodyReader,
     scriptBundle: loadElementBundle,
     ...options.deps,
   });
-  const server = createServer(
-    nodeRequestListener(
-      app,
-      getRequestListener(app.fetch, { hostname: host }),
-      log,
-      options.deps?.clientIp === undefined,
-    ),
-  );
+  const server = createServer(getRequestListener(app.fetch, { hostname: host }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -117,42 +106,6 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
       closing ??= close();
       return closing;
     },
-  };
-}
-
-/**
- * Serves `app` on `node:http`. The element's JSON checkout (`isJsonCreate`) goes straight to
- * `app.createSession` with the socket's request and response, no Fetch objects in between; every
- * other request goes through `@hono/node-server`'s adapter (`viaHono`) to the app. A `clientIp` dependency
- * reads a Hono context, so with one (`direct` false) everything goes through the adapter.
- */
-function nodeRequestListener(
-  app: BffApp,
-  viaHono: ReturnType<typeof getRequestListener>,
-  log: Logger,
-  direct: boolean,
-) {
-  if (!direct) return viaHono;
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const header = (name: string) => req.headers[name] as string | undefined;
-    if (req.method !== 'POST' || req.url !== '/sessions' || !isJsonCreate(header)) {
-      return viaHono(req, res);
-    }
-    app
-      .createSession({
-        header,
-        clientIp: () =>
-          clientIpOf(app.trustProxyHops, header('x-forwarded-for'), req.socket.remoteAddress),
-        readBody: (limit) => readIncomingBody(req, limit),
-      })
-      .then(
-        (answer) => res.writeHead(answer.status, answer.headers).end(answer.body),
-        // The handler answers every failure itself; this is a bug, and the socket is dropped.
-        (err: unknown) => {
-          log({ level: 'error', msg: 'unexpected error', error: describeError(err) });
-          res.destroy();
-        },
-      );
   };
 }
 

@@ -100,6 +100,11 @@ describe('resolveCheckoutPrice', () => {
     ['a negative amount', donation, { price: '-5' }, 'invalidPrice'],
     ['an exponent', donation, { price: '1e2' }, 'invalidPrice'],
     ['a huge amount', donation, { price: '99999999999' }, 'invalidPrice'],
+    ['spaces around an amount', donation, { price: ' 12.50 ' }, 'invalidPrice'],
+    ['a tab after an amount', donation, { price: '12.50\t' }, 'invalidPrice'],
+    ['a BOM before an amount', donation, { price: '\uFEFF12.50' }, 'invalidPrice'],
+    ['a non-breaking space', donation, { price: '12.50\u00A0' }, 'invalidPrice'],
+    ['a newline', donation, { price: '12.50\n' }, 'invalidPrice'],
   ])('refuses %s', (_name, button, requested, kind) => {
     expect(kindOf(() => resolveCheckoutPrice(button, requested))).toBe(kind);
   });

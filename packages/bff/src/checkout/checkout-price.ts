@@ -18,7 +18,7 @@ export function resolveCheckoutPrice(
       errors: [{ field: 'currency', message: `must be ${button.currency}` }],
     });
   }
-  const minor = requested.price === undefined ? undefined : parseAmount(requested.price.trim());
+  const minor = requested.price === undefined ? undefined : parseAmount(requested.price);
   if (requested.price !== undefined && minor === undefined) {
     throw new ProblemError('invalidPrice', {
       detail: 'The amount must be a plain decimal number such as 12.50.',

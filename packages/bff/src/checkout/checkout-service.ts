@@ -5,13 +5,9 @@ import type { UpstreamClient } from '../upstream/upstream-client.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from '../upstream/upstream-error.js';
 import type { UpstreamCreateSession, UpstreamOrder } from '../upstream/upstream-schemas.js';
 import { resolveCheckoutPrice } from './checkout-price.js';
-import type { SessionCodec } from './idempotency.js';
 import { paymentStatusOf } from './payment-status.js';
-import { ReceiptError, type ReceiptSigner, receiptExpiry } from './receipt-signer.js';
+import { ReceiptError, type ReceiptSigner } from './receipt-signer.js';
 import { fillRedirectUrl, type RedirectPolicy } from './redirect-policy.js';
-
-/** Characters `URLSearchParams` writes unchanged. */
-const PLAIN_QUERY_VALUE = /^[A-Za-z0-9*._-]+$/;
 
 export interface CheckoutServiceOptions {
   catalog: ButtonCatalog;
@@ -44,8 +40,6 @@ export class CheckoutService {
 
   constructor(options: CheckoutServiceOptions) {
     this.#o = options;
-    const portal = URL.canParse(options.portalUrl) ? new URL(options.portalUrl).href : '';
-    this.#codePrefix = portal !== '' && !/[?#]/.test(portal) ? `${portal}?code=` : null;
   }
 
   /**
@@ -79,8 +73,7 @@ export class CheckoutService {
 
     const orderRef = o.nextOrderRef();
     // The receipt exists before the session so it can travel in the return URL sent with the create.
-    const exp = o.receipts.expiryFromNow();
-    const receipt = await o.receipts.sign(orderRef, exp);
+    const receipt = await o.receipts.sign(orderRef);
     const create: UpstreamCreateSession = {
       button: button.id,
       orderRef,
@@ -105,61 +98,16 @@ export class CheckoutService {
       );
     }
     await o.onCreated?.(orderRef, session.expiresAt);
-    const created: SessionCreated = {
+    const redirect = new URL(o.portalUrl);
+    redirect.searchParams.set('code', session.conversionCode);
+    return {
       sessionId: session.id,
       orderRef,
       conversionCode: session.conversionCode,
-      redirectUrl: this.#redirectUrl(session.conversionCode),
+      redirectUrl: redirect.href,
       receipt,
     };
-    this.#receiptExpiries.set(created, exp);
-    return created;
   }
-
-  /** The receipt's `exp` of each answer made here, so the codec need not read it back. */
-  readonly #receiptExpiries = new WeakMap<SessionCreated, number>();
-
-  /** `PORTAL_URL?code=` when PORTAL_URL has no query or fragment, else `null`. */
-  readonly #codePrefix: string | null;
-
-  /** `PORTAL_URL?code=<conversionCode>`. */
-  #redirectUrl(conversionCode: string): string {
-    // Codes made of characters the query encoding keeps as they are need no URL round trip.
-    if (this.#codePrefix != null && PLAIN_QUERY_VALUE.test(conversionCode)) {
-      return this.#codePrefix + conversionCode;
-    }
-    const redirect = new URL(this.#o.portalUrl);
-    redirect.searchParams.set('code', conversionCode);
-    return redirect.href;
-  }
-
-  /**
-   * Keeps an answer for idempotent replays in about 80 bytes: ids, code and the receipt's `exp`.
-   * The receipt is re-signed and the redirect URL re-derived, identical to the first answer.
-   */
-  readonly sessionCodec: SessionCodec = {
-    // Space-separated, the common case; JSON when an upstream id or code holds a space.
-    encode: (created) => {
-      const parts = [created.sessionId, created.orderRef, created.conversionCode];
-      // Known for answers made here, which spares decoding the receipt (atob + JSON.parse).
-      const exp = this.#receiptExpiries.get(created) ?? receiptExpiry(created.receipt) ?? 0;
-      return parts.some((part) => part.includes(' ') || part.startsWith('['))
-        ? JSON.stringify([...parts, exp])
-        : [...parts, exp].join(' ');
-    },
-    decode: async (stored) => {
-      const [sessionId = '', orderRef = '', conversionCode = '', exp = 0] = stored.startsWith('[')
-        ? (JSON.parse(stored) as [string, string, string, number])
-        : stored.split(' ');
-      return {
-        sessionId,
-        orderRef,
-        conversionCode,
-        redirectUrl: this.#redirectUrl(conversionCode),
-        receipt: await this.#o.receipts.sign(orderRef, Number(exp)),
-      };
-    },
-  };
 
   /** The orderRef a receipt grants; 401 problems for a forged or expired one. */
   async authorize(receipt: string | undefined): Promise<string> {

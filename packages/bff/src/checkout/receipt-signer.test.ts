@@ -1,13 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { nodeHmacSha256 } from '../node-hmac.js';
-import {
-  RECEIPT_ERROR_CODE,
-  ReceiptError,
-  ReceiptSigner,
-  receiptExpiry,
-  webCryptoHmacSha256,
-} from './receipt-signer.js';
+import { RECEIPT_ERROR_CODE, ReceiptError, ReceiptSigner } from './receipt-signer.js';
 
 const SECRET = 's'.repeat(32);
 const ORDER_REF = 'shop-01JDB4Z7K3QW8M2V6XH0T9RCNE';
@@ -71,58 +64,24 @@ describe('ReceiptSigner', () => {
     expect(await failure(async () => signer.verify(await make()))).toBe(RECEIPT_ERROR_CODE.invalid);
   });
 
-  it('signs the same receipt with node:crypto and Web Crypto, one that jose issues too', async () => {
-    const now = () => 1_800_000_000_000;
-    const web = await new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now }).sign(ORDER_REF);
-    const node = await new ReceiptSigner({
-      secret: SECRET,
-      ttlSeconds: 60,
-      now,
-      hmacSha256: nodeHmacSha256,
-    }).sign(ORDER_REF);
-    const viaJose = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(ORDER_REF)
-      .setExpirationTime(1_800_000_060)
-      .sign(new TextEncoder().encode(SECRET));
-    expect(node).toBe(web);
-    expect(web).toBe(viaJose);
-  });
-
   it.each([
     ['ASCII', ORDER_REF],
     ['Latin-1', 'shop-café'],
     ['outside the BMP', 'shop-☕🛒'],
-    ['a lone surrogate', 'shop-\ud800'],
-    ['quotes and control characters', 'shop-"\\\n'],
   ])(
-    'signs a receipt for an orderRef with %s that jose issues too and verifies',
+    'signs a minimal HS256 receipt for an orderRef with %s, and verifies it',
     async (_name, orderRef) => {
-      const now = () => 1_800_000_000_000;
-      const viaJose = await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(orderRef)
-        .setExpirationTime(1_800_000_060)
-        .sign(new TextEncoder().encode(SECRET));
-      for (const hmacSha256 of [webCryptoHmacSha256, nodeHmacSha256]) {
-        const signer = new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now, hmacSha256 });
-        const receipt = await signer.sign(orderRef);
-        expect(receipt).toBe(viaJose);
-        expect(await signer.verify(receipt)).toEqual({ orderRef });
-        expect(receiptExpiry(receipt)).toBe(1_800_000_060);
-      }
+      const signer = new ReceiptSigner({
+        secret: SECRET,
+        ttlSeconds: 60,
+        now: () => 1_800_000_000_999,
+      });
+      const receipt = await signer.sign(orderRef);
+      expect(decodeProtectedHeader(receipt)).toEqual({ alg: 'HS256' });
+      expect(decodeJwt(receipt)).toEqual({ sub: orderRef, exp: 1_800_000_060 });
+      expect(await signer.verify(receipt)).toEqual({ orderRef });
     },
   );
-
-  it('signs now with the expiry it announces, and any given exp on request', async () => {
-    let now = 1_800_000_000_999;
-    const signer = new ReceiptSigner({ secret: SECRET, ttlSeconds: 60, now: () => now });
-    const exp = signer.expiryFromNow();
-    expect(exp).toBe(1_800_000_060);
-    expect(await signer.sign(ORDER_REF, exp)).toBe(await signer.sign(ORDER_REF));
-    now += 5000;
-    expect(decodeJwt(await signer.sign(ORDER_REF, exp)).exp).toBe(exp);
-  });
 
   describe('during a rotation (RECEIPT_PREVIOUS_SECRET)', () => {
     const NEW = 'n'.repeat(32);

@@ -25,6 +25,8 @@ export interface BffConfig {
     timeoutMs: number;
     /** Extra attempts for calls that are safe to repeat. */
     retries: number;
+    /** `CHECKOUT_TIMEOUT_MS`: a checkout's upstream work, retries included, ends by then. */
+    checkoutTimeoutMs: number;
   };
   /** Base URL the upstream reaches this BFF at; the callback is `publicUrl/webhooks/payment`. */
   publicUrl: string;
@@ -55,6 +57,8 @@ export interface BffConfig {
   reconcileMarginMs: number;
   /** `undefined` when `RATE_LIMIT=0`. */
   rateLimit: RateLimitSetting | undefined;
+  /** `CALLBACK_RATE_LIMIT`, per client IP on the payment callback; `undefined` when 0. */
+  callbackRateLimit: RateLimitSetting | undefined;
   redisUrl: string | undefined;
   orderRefPrefix: string;
   port: number;
@@ -69,6 +73,8 @@ export interface BffConfig {
 /** Defaults of every optional setting, by name. */
 export const CONFIG_DEFAULTS = {
   RATE_LIMIT: '30/60s',
+  CALLBACK_RATE_LIMIT: '6000/60s',
+  CHECKOUT_TIMEOUT_MS: 12_000,
   ORDER_REF_PREFIX: 'bb-',
   BFF_PORT: 8787,
   HOST: '127.0.0.1',
@@ -154,26 +160,27 @@ const integer = (min: number, max: number, fallback: number) =>
       .max(max, { error: `must be an integer between ${min} and ${max}` }),
   );
 
-const rateLimit = z.preprocess(
-  (value) => blankToUndefined(value) ?? CONFIG_DEFAULTS.RATE_LIMIT,
-  z
-    .union([z.string(), z.number()], { error: 'must be "<count>/<seconds>s" or 0' })
-    .transform((value, ctx): RateLimitSetting | undefined => {
-      const raw = String(value).trim();
-      if (raw === '0' || raw === 'off') return undefined;
-      const match = /^(\d{1,9})\/(\d{1,9})s$/.exec(raw);
-      const count = Number(match?.[1]);
-      const windowSeconds = Number(match?.[2]);
-      if (match === null || count < 1 || windowSeconds < 1) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be "<count>/<seconds>s" with both above 0 (e.g. "30/60s"), or 0 for off',
-        });
-        return z.NEVER;
-      }
-      return { count, windowSeconds };
-    }),
-);
+const rateLimit = (fallback: string) =>
+  z.preprocess(
+    (value) => blankToUndefined(value) ?? fallback,
+    z
+      .union([z.string(), z.number()], { error: 'must be "<count>/<seconds>s" or 0' })
+      .transform((value, ctx): RateLimitSetting | undefined => {
+        const raw = String(value).trim();
+        if (raw === '0' || raw === 'off') return undefined;
+        const match = /^(\d{1,9})\/(\d{1,9})s$/.exec(raw);
+        const count = Number(match?.[1]);
+        const windowSeconds = Number(match?.[2]);
+        if (match === null || count < 1 || windowSeconds < 1) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be "<count>/<seconds>s" with both above 0 (e.g. "30/60s"), or 0 for off',
+          });
+          return z.NEVER;
+        }
+        return { count, windowSeconds };
+      }),
+  );
 
 /** `whsec_` + base64 of 24..64 random bytes, as Standard Webhooks libraries expect. */
 const webhookSecret = z.preprocess(
@@ -266,7 +273,8 @@ const settingsSchema = z.object({
   WEBHOOK_RETRY_MAX_DELAY_MS: integer(100, 86_400_000, CONFIG_DEFAULTS.WEBHOOK_RETRY_MAX_DELAY_MS),
   WEBHOOK_RETRY_WINDOW: duration(CONFIG_DEFAULTS.WEBHOOK_RETRY_WINDOW),
   RECONCILE_MARGIN_MS: integer(0, 86_400_000, CONFIG_DEFAULTS.RECONCILE_MARGIN_MS),
-  RATE_LIMIT: rateLimit,
+  RATE_LIMIT: rateLimit(CONFIG_DEFAULTS.RATE_LIMIT),
+  CALLBACK_RATE_LIMIT: rateLimit(CONFIG_DEFAULTS.CALLBACK_RATE_LIMIT),
   REDIS_URL: z.preprocess(
     blankToUndefined,
     text()
@@ -291,6 +299,7 @@ const settingsSchema = z.object({
   DEFAULT_CANCEL_URL: optionalHttpUrl,
   UPSTREAM_TIMEOUT_MS: integer(100, 120_000, CONFIG_DEFAULTS.UPSTREAM_TIMEOUT_MS),
   UPSTREAM_RETRIES: integer(0, 5, CONFIG_DEFAULTS.UPSTREAM_RETRIES),
+  CHECKOUT_TIMEOUT_MS: integer(1000, 120_000, CONFIG_DEFAULTS.CHECKOUT_TIMEOUT_MS),
   SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, CONFIG_DEFAULTS.SHUTDOWN_TIMEOUT_MS),
   TRUST_PROXY: trustProxy,
 });
@@ -372,6 +381,7 @@ export function loadConfig(
       credential,
       timeoutMs: s.UPSTREAM_TIMEOUT_MS,
       retries: s.UPSTREAM_RETRIES,
+      checkoutTimeoutMs: s.CHECKOUT_TIMEOUT_MS,
     },
     publicUrl: s.PUBLIC_URL.replace(/\/+$/, ''),
     allowedOrigins: s.ALLOWED_ORIGINS,
@@ -394,6 +404,7 @@ export function loadConfig(
     },
     reconcileMarginMs: s.RECONCILE_MARGIN_MS,
     rateLimit: s.RATE_LIMIT,
+    callbackRateLimit: s.CALLBACK_RATE_LIMIT,
     redisUrl: s.REDIS_URL,
     orderRefPrefix: s.ORDER_REF_PREFIX,
     port: s.BFF_PORT ?? s.PORT ?? CONFIG_DEFAULTS.BFF_PORT,

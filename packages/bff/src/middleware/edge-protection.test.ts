@@ -18,6 +18,16 @@ describe('origin check on state-changing requests', () => {
     ['a form post with a foreign Referer', { ...form, referer: 'https://evil.test/x' }, 403],
     ['a form post with no Origin or Referer', form, 403],
     ['Origin: null (sandboxed frame)', { ...json, origin: 'null' }, 403],
+    [
+      'Origin: null with the shop as Referer',
+      { ...json, origin: 'null', referer: `${SHOP}/` },
+      403,
+    ],
+    [
+      'a form with Origin: null and the shop as Referer',
+      { ...form, origin: 'null', referer: `${SHOP}/p` },
+      403,
+    ],
     ['a look-alike origin', { ...json, origin: 'https://shop.test.evil.test' }, 403],
   ])('%s → %i', async (_name, headers, expected) => {
     const harness = createHarness();
@@ -265,5 +275,52 @@ describe('every response', () => {
     expect(text).not.toMatch(/exploded|\/srv|at /);
     expect(JSON.parse(text)).toMatchObject({ type: problemType('internal'), status: 500 });
     expect(harness.logs.some((entry) => entry.msg === 'unexpected error')).toBe(true);
+  });
+});
+
+describe('routes that call the upstream on the merchant credential are bounded', () => {
+  it('limits the payment callback per client: past CALLBACK_RATE_LIMIT a 429, and no upstream read', async () => {
+    const harness = createHarness({ env: { CALLBACK_RATE_LIMIT: '3/60s' } });
+    const call = () =>
+      harness.bff.request('/webhooks/payment', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ code: 'NOSUCHCODE' }),
+      });
+    for (let i = 0; i < 3; i += 1) expect((await call()).status).toBe(202);
+    const reads = harness.sandbox.stats().apiRequests;
+    const over = await call();
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(harness.sandbox.stats().apiRequests).toBe(reads);
+  });
+
+  it('limits status reads and cancels per receipt: 60 a minute, then a 429 without an upstream call', async () => {
+    const harness = createHarness();
+    const created = (await (await checkout(harness, { button: 'btn_coffee' })).json()) as {
+      sessionId: string;
+      receipt: string;
+    };
+    const read = () =>
+      harness.bff.request(`/sessions/${created.sessionId}`, {
+        headers: { authorization: `Bearer ${created.receipt}` },
+      });
+    for (let i = 0; i < 60; i += 1) expect((await read()).status).toBe(200);
+    const reads = harness.sandbox.stats().apiRequests;
+    expect((await read()).status).toBe(429);
+    expect(harness.sandbox.stats().apiRequests).toBe(reads);
+    harness.clock.now += 60_000;
+    expect((await read()).status).toBe(200);
+  });
+
+  it('probes the upstream for /readyz at most once per 5 s', async () => {
+    const harness = createHarness();
+    expect((await harness.bff.request('/readyz')).status).toBe(200);
+    const reads = harness.sandbox.stats().apiRequests;
+    for (let i = 0; i < 20; i += 1) await harness.bff.request('/readyz');
+    expect(harness.sandbox.stats().apiRequests).toBe(reads);
+    harness.clock.now += 5000;
+    await harness.bff.request('/readyz');
+    expect(harness.sandbox.stats().apiRequests).toBe(reads + 1);
   });
 });

@@ -33,17 +33,22 @@ export function pageOriginCheck({
 }: OriginGuardOptions): PageOriginCheck {
   const allowed = new Set(allowedOrigins);
   return (origin, referer, contentType) => {
-    let pageOrigin: string | undefined;
-    if (origin !== undefined && origin !== 'null') pageOrigin = origin;
-    else if (referer !== undefined && URL.canParse(referer)) pageOrigin = new URL(referer).origin;
-
+    // A hidden origin is refused whatever the Referer says: the browser chose not to vouch for
+    // the page (sandboxed frame, no-referrer policy), and a Referer alone proves nothing then.
+    if (origin === 'null') {
+      throw new ProblemError('forbiddenOrigin', {
+        detail:
+          'The page hid its origin (Origin: null); its Referrer-Policy must not be no-referrer.',
+      });
+    }
+    let pageOrigin: string | undefined = origin;
+    if (pageOrigin === undefined && referer !== undefined && URL.canParse(referer)) {
+      pageOrigin = new URL(referer).origin;
+    }
     if (pageOrigin === undefined) {
-      if (origin === 'null' || !allowAnonymous(contentType)) {
+      if (!allowAnonymous(contentType)) {
         throw new ProblemError('forbiddenOrigin', {
-          detail:
-            origin === 'null'
-              ? 'The page hid its origin (Origin: null); its Referrer-Policy must not be no-referrer.'
-              : 'The request does not say which page sent it.',
+          detail: 'The request does not say which page sent it.',
         });
       }
     } else if (!allowed.has(pageOrigin)) {

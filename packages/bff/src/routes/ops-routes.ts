@@ -14,23 +14,16 @@ export interface OpsRoutesOptions {
   now: () => number;
 }
 
-/** `/readyz` reads the outbox's figures at most this often: load balancers poll it. */
-const OUTBOX_FIGURES_TTL_MS = 5000;
+/**
+ * `/readyz` asks the upstream and reads the outbox's figures at most this often, whatever the
+ * answer: load balancers poll it, and anyone may, so it must not turn into upstream calls.
+ */
+const READY_CHECK_TTL_MS = 5000;
 
 /** `/healthz` (the process answers) and `/readyz` (it can take a checkout right now). */
 export function opsRoutes({ upstream, store, outbox, now }: OpsRoutesOptions) {
-  let figures: { at: number; value: Promise<OutboxStatus> } | undefined;
-  const outboxFigures = () => {
-    if (figures === undefined || now() - figures.at >= OUTBOX_FIGURES_TTL_MS) {
-      const value = outbox();
-      figures = { at: now(), value };
-      // A failed read is not kept: the next probe asks again.
-      value.catch(() => {
-        if (figures?.value === value) figures = undefined;
-      });
-    }
-    return figures.value;
-  };
+  const probeUpstream = everyFewSeconds(() => upstream.probe(), now);
+  const outboxFigures = everyFewSeconds(outbox, now);
   return new Hono<BffEnv>()
     .get('/healthz', (c) => {
       c.header('Cache-Control', 'no-store');
@@ -40,7 +33,7 @@ export function opsRoutes({ upstream, store, outbox, now }: OpsRoutesOptions) {
       c.header('Cache-Control', 'no-store');
       const [storeCheck, upstreamCheck, outboxCheck] = await Promise.allSettled([
         store === undefined ? Promise.resolve() : reachStore(store),
-        upstream.probe(),
+        probeUpstream(),
         outboxFigures(),
       ]);
       if (storeCheck.status === 'rejected') {
@@ -63,4 +56,16 @@ export function opsRoutes({ upstream, store, outbox, now }: OpsRoutesOptions) {
       }
       return c.json({ status: 'ready', outbox: outboxCheck.value });
     });
+}
+
+/** `run`, its settled promise shared for `READY_CHECK_TTL_MS`. */
+function everyFewSeconds<T>(run: () => Promise<T>, now: () => number): () => Promise<T> {
+  let last: { at: number; result: Promise<T> } | undefined;
+  return () => {
+    if (last === undefined || now() - last.at >= READY_CHECK_TTL_MS) {
+      last = { at: now(), result: run() };
+      last.result.catch(() => undefined);
+    }
+    return last.result;
+  };
 }

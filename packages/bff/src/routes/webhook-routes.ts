@@ -1,15 +1,15 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
 import type { BffEnv } from '../app-env.js';
-import { BODY_LIMIT_BYTES } from '../body-limit.js';
 import { ProblemError } from '../problems/problem-error.js';
-import { type BodyReader, readBodyText } from '../runtime/body-reader.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import type { PaymentEvents } from '../webhooks/payment-events.js';
 import { webhookBody } from './api-schemas.js';
 
 export interface WebhookRoutesOptions {
   events: PaymentEvents;
-  readBody?: BodyReader | undefined;
+  /** Run first (the per-client rate limit: each callback costs an upstream read). */
+  guards: MiddlewareHandler<BffEnv>[];
 }
 
 /**
@@ -18,13 +18,12 @@ export interface WebhookRoutesOptions {
  * be read or the outbox cannot be written, it is refused with a 503 and `Retry-After`, so the
  * gateway sends it again (and reconciliation reads the order later whatever happens).
  */
-export function webhookRoutes({ events, readBody }: WebhookRoutesOptions) {
-  return new Hono<BffEnv>().post('/webhooks/payment', async (c) => {
+export function webhookRoutes({ events, guards }: WebhookRoutesOptions) {
+  return new Hono<BffEnv>().post('/webhooks/payment', every(...guards), async (c) => {
     let body: unknown;
     try {
-      body = JSON.parse(await readBodyText(c, readBody, BODY_LIMIT_BYTES)) as unknown;
+      body = JSON.parse(await c.req.text()) as unknown;
     } catch (cause) {
-      if (cause instanceof ProblemError) throw cause;
       throw new ProblemError('invalidWebhook', { detail: 'The body is not JSON.', cause });
     }
     const parsed = webhookBody.safeParse(body);

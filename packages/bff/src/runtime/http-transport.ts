@@ -17,10 +17,24 @@ export interface TransportResponse {
 
 /**
  * How the BFF's outgoing calls go out. Rejects when no whole answer arrives: on a network failure,
- * and on the time limit with an error `isTimeout` recognises. Redirects are not followed on Node
- * (neither the API nor a webhook receiver should redirect).
+ * on the time limit with an error `isTimeout` recognises, and on an answer past
+ * `MAX_ANSWER_BYTES`. Redirects are not followed (neither the API nor a webhook receiver should
+ * redirect).
  */
 export type HttpTransport = (request: TransportRequest) => Promise<TransportResponse>;
+
+/**
+ * The largest answer body a transport reads: the BFF's exchanges are small JSON, and a peer that
+ * sends more (a misbehaving upstream, a shop's error page) must not make it buffer megabytes.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** The error a transport rejects with when an answer body passes `MAX_ANSWER_BYTES`. */
+export function answerTooLarge(): Error {
+  const err = new Error(`The answer is larger than ${MAX_ANSWER_BYTES} bytes.`);
+  err.name = 'AnswerTooLargeError';
+  return err;
+}
 
 /** The error a transport rejects with when `timeoutMs` passes, as the Fetch API's own. */
 export function timeoutError(): Error {
@@ -53,9 +67,32 @@ export function fetchTransport(
         // As on Node: neither the API nor a webhook receiver is followed elsewhere.
         redirect: 'manual',
       });
-      return { status: response.status, body: await response.text() };
+      return { status: response.status, body: await readCapped(response) };
     } finally {
       clearTimeout(timer);
     }
   };
+}
+
+/** The body as text, refused past `MAX_ANSWER_BYTES` whether or not its length was declared. */
+async function readCapped(response: Response): Promise<string> {
+  if (Number(response.headers.get('content-length')) > MAX_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw answerTooLarge();
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw answerTooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }

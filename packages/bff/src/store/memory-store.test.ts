@@ -68,6 +68,14 @@ describe('MemoryStore', () => {
     expect(await store.increment('c', 60_000)).toEqual({ count: 2, resetInMs: 1 });
   });
 
+  it('keeps rate counters apart: a flood of client addresses never evicts a stored record', async () => {
+    const store = new MemoryStore({ maxEntries: 10, maxCounters: 100 });
+    await store.set('idem:checkout', 'answer', 60_000);
+    for (let i = 0; i < 10_000; i += 1) await store.increment(`rate:sessions:10.0.${i}`, 60_000);
+    expect(await store.get('idem:checkout')).toBe('answer');
+    expect(store.counters).toBe(100);
+  });
+
   it('behaves like a plain model through many writes, rewrites, deletes and evictions', async () => {
     let seed = 42;
     const random = (n: number) => {
@@ -83,6 +91,13 @@ describe('MemoryStore', () => {
       const entry = model.get(key);
       if (entry !== undefined && entry.expiresAt <= now) model.delete(key);
       return model.get(key);
+    };
+    // Counters live apart from records, under the same names.
+    const counters = new Map<string, { count: number; expiresAt: number }>();
+    const liveCounter = (key: string) => {
+      const counter = counters.get(key);
+      if (counter !== undefined && counter.expiresAt <= now) counters.delete(key);
+      return counters.get(key);
     };
     const write = (key: string, value: string, ttl: number) => {
       model.delete(key);
@@ -112,17 +127,14 @@ describe('MemoryStore', () => {
           expect(await store.get(key)).toBe(live(key)?.value);
           break;
         default: {
-          const entry = live(key);
+          const counter = liveCounter(key);
           const counted = await store.increment(key, ttl);
-          if (entry === undefined) {
-            write(key, '1', ttl);
+          if (counter === undefined) {
+            counters.set(key, { count: 1, expiresAt: now + ttl });
             expect(counted).toEqual({ count: 1, resetInMs: ttl });
           } else {
-            entry.value = String(Number(entry.value) + 1);
-            expect(counted).toEqual({
-              count: Number(entry.value),
-              resetInMs: entry.expiresAt - now,
-            });
+            counter.count += 1;
+            expect(counted).toEqual({ count: counter.count, resetInMs: counter.expiresAt - now });
           }
         }
       }

@@ -230,6 +230,8 @@ describe('tolerant reading of upstream bodies', () => {
       tokens: { getToken: async () => 't', invalidate: async () => {}, renewable: false },
       timeoutMs: 1000,
       retries: 2,
+      checkoutDeadlineMs: 5000,
+      now: Date.now,
       sleep: async () => {},
       random: () => 0,
       log: () => {},
@@ -241,5 +243,55 @@ describe('tolerant reading of upstream bodies', () => {
       status: 404,
       upstreamMessage: 'Session not found',
     });
+  });
+
+  it('gives a whole checkout, retries included, at most CHECKOUT_TIMEOUT_MS, then a timeout', async () => {
+    let now = 0;
+    const limits: number[] = [];
+    const client = new UpstreamClient({
+      apiUrl: `${SANDBOX_URL}/api`,
+      // Every attempt hangs until its own limit.
+      transport: async ({ timeoutMs }) => {
+        limits.push(timeoutMs);
+        now += timeoutMs;
+        throw new DOMException('The operation timed out.', 'TimeoutError');
+      },
+      tokens: { getToken: async () => 't', invalidate: async () => {}, renewable: false },
+      timeoutMs: 5000,
+      retries: 5,
+      checkoutDeadlineMs: 12_000,
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+      random: () => 1,
+      log: () => {},
+    });
+    const err = await client
+      .createSession({
+        button: 'b',
+        orderRef: 'test-1',
+        price: '1.00',
+        currency: 'EUR',
+        buttonName: 'B',
+        callbackUrl: 'https://bff.test/webhooks/payment',
+      })
+      .catch((error: unknown) => error);
+    expect(err).toMatchObject({ code: UPSTREAM_ERROR_CODE.timeout });
+    expect(now).toBeLessThanOrEqual(12_000);
+    expect(limits[0]).toBe(5000);
+    expect(limits.length).toBeGreaterThan(1);
+  });
+
+  it('answers 502 for an upstream answer past the size cap', async () => {
+    const harness = createHarness({
+      deps: {
+        transport: async () => {
+          throw Object.assign(new Error('too large'), { name: 'AnswerTooLargeError' });
+        },
+      },
+    });
+    const response = await checkout(harness, { button: 'btn_coffee' });
+    expect(response.status).toBe(502);
   });
 });

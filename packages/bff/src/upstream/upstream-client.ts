@@ -8,8 +8,6 @@ import { exchange, failureError, succeeded } from './upstream-exchange.js';
 import {
   envelopeSchema,
   orderSchema,
-  quickEnvelope,
-  quickSession,
   sessionSchema,
   type UpstreamCreateSession,
   type UpstreamOrder,
@@ -29,22 +27,32 @@ export interface UpstreamClientOptions {
   timeoutMs: number;
   /** Extra attempts for calls that are safe to repeat. */
   retries: number;
+  /** `CHECKOUT_TIMEOUT_MS`: a create, retries included, gives up after this. */
+  checkoutDeadlineMs: number;
+  now: () => number;
   sleep: Sleep;
   random: () => number;
   log: Logger;
 }
 
-/** How a call may be repeated after a transient failure. */
-type RetryPolicy = 'safe' | 'never';
-
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 2000;
+
+/** How a call is repeated: how many attempts, until when, and what a 409 on a retry means. */
+interface RetryPolicy<T> {
+  /** Attempts in all. */
+  attempts: number;
+  /** Epoch ms past which no attempt starts and the last one is cut short. */
+  deadline: number;
+  /** A 409 on a retry: the first attempt landed though its answer was lost. */
+  onConflictAfterRetry?: (conflict: UpstreamError) => Promise<T>;
+}
 
 /**
  * The upstream buy-button API, typed. Every call has a time limit; reads are retried with
  * jittered backoff; a create is retried only because its `orderRef` makes it safe (a 409 on a
- * retry means the first attempt landed, so the session is read back instead). A 401 costs one
- * fresh login and one more attempt.
+ * retry means the first attempt landed, so the session is read back instead), and within one
+ * deadline for the whole checkout. A 401 costs one fresh login and one more attempt.
  */
 export class UpstreamClient {
   readonly #options: UpstreamClientOptions;
@@ -53,30 +61,17 @@ export class UpstreamClient {
     this.#options = options;
   }
 
-  async createSession(input: UpstreamCreateSession): Promise<UpstreamSession> {
-    const path = '/buy-button/sessions';
-    const { retries, sleep, random } = this.#options;
-    let lastError: UpstreamError | undefined;
-    for (let attempt = 0; attempt <= retries; attempt += 1) {
-      if (attempt > 0) await sleep(backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS, random));
-      try {
-        return await this.#call('POST', path, sessionSchema, input);
-      } catch (err) {
-        if (!(err instanceof UpstreamError)) throw err;
-        // Our orderRef is unique: a 409 after a lost answer is our own first attempt.
-        if (
-          lastError !== undefined &&
-          err.code === UPSTREAM_ERROR_CODE.status &&
-          err.status === 409
-        ) {
-          return this.#readBack(input.orderRef, err);
-        }
-        if (!err.transient) throw err;
-        lastError = err;
-        this.#logRetry(err, attempt);
-      }
-    }
-    throw lastError ?? new UpstreamError(UPSTREAM_ERROR_CODE.unreachable, `POST ${path}`);
+  /** Creates a session; retries included, it gives up after `checkoutDeadlineMs`. */
+  createSession(input: UpstreamCreateSession): Promise<UpstreamSession> {
+    const { retries, now, checkoutDeadlineMs } = this.#options;
+    return this.#retrying(
+      (timeoutMs) => this.#call('POST', '/buy-button/sessions', sessionSchema, timeoutMs, input),
+      {
+        attempts: retries + 1,
+        deadline: now() + checkoutDeadlineMs,
+        onConflictAfterRetry: (conflict) => this.#readBack(input.orderRef, conflict),
+      },
+    );
   }
 
   getSession(id: string): Promise<UpstreamSession> {
@@ -89,7 +84,8 @@ export class UpstreamClient {
 
   /** Cancels the session's active order. Not retried: a repeat would answer 404. */
   deleteSession(id: string): Promise<UpstreamSession> {
-    return this.#call('DELETE', `/buy-button/sessions/${encodeURIComponent(id)}`, sessionSchema);
+    const path = `/buy-button/sessions/${encodeURIComponent(id)}`;
+    return this.#call('DELETE', path, sessionSchema, this.#options.timeoutMs);
   }
 
   getOrder(code: string): Promise<UpstreamOrder> {
@@ -109,7 +105,8 @@ export class UpstreamClient {
    */
   async probe(): Promise<void> {
     try {
-      await this.#call('GET', '/confirm_conversion/status/order/readyz-probe', orderSchema);
+      const path = '/confirm_conversion/status/order/readyz-probe';
+      await this.#call('GET', path, orderSchema, this.#options.timeoutMs);
     } catch (err) {
       if (err instanceof UpstreamError && err.status === 404) return;
       throw err;
@@ -127,22 +124,38 @@ export class UpstreamClient {
     return this.getSessionByCode(order.code);
   }
 
-  async #read<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
-    return this.#withRetries('safe', () => this.#call('GET', path, schema));
+  #read<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+    return this.#retrying((timeoutMs) => this.#call('GET', path, schema, timeoutMs), {
+      attempts: this.#options.retries + 1,
+      deadline: Number.POSITIVE_INFINITY,
+    });
   }
 
-  async #withRetries<T>(policy: RetryPolicy, run: () => Promise<T>): Promise<T> {
-    const { retries, sleep, random } = this.#options;
-    const attempts = policy === 'safe' ? retries + 1 : 1;
-    for (let attempt = 0; ; attempt += 1) {
+  /** Runs `call` until it succeeds, fails for good, or the policy's attempts or time run out. */
+  async #retrying<T>(call: (timeoutMs: number) => Promise<T>, policy: RetryPolicy<T>): Promise<T> {
+    const { timeoutMs, sleep, random, now } = this.#options;
+    let last: UpstreamError | undefined;
+    for (let attempt = 0; attempt < policy.attempts; attempt += 1) {
+      if (attempt > 0) {
+        const wait = backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS, random);
+        if (now() + wait >= policy.deadline) break;
+        await sleep(wait);
+      }
+      const left = Math.min(timeoutMs, policy.deadline - now());
+      if (left <= 0) break;
       try {
-        return await run();
+        return await call(left);
       } catch (err) {
-        if (!(err instanceof UpstreamError) || !err.transient || attempt + 1 >= attempts) throw err;
+        if (!(err instanceof UpstreamError)) throw err;
+        if (last !== undefined && policy.onConflictAfterRetry !== undefined && isConflict(err)) {
+          return policy.onConflictAfterRetry(err);
+        }
+        if (!err.transient) throw err;
+        last = err;
         this.#logRetry(err, attempt);
-        await sleep(backoffDelay(attempt + 1, BACKOFF_BASE_MS, BACKOFF_CAP_MS, random));
       }
     }
+    throw last ?? new UpstreamError(UPSTREAM_ERROR_CODE.timeout, 'checkout deadline');
   }
 
   /** One call, plus one more with a fresh token if the first token was refused. */
@@ -150,16 +163,17 @@ export class UpstreamClient {
     method: string,
     path: string,
     schema: S,
+    timeoutMs: number,
     body?: unknown,
   ): Promise<z.output<S>> {
     const { tokens } = this.#options;
     const token = await tokens.getToken();
     try {
-      return await this.#send(method, path, schema, token, body);
+      return await this.#send(method, path, schema, timeoutMs, token, body);
     } catch (err) {
       if (!(err instanceof UpstreamError) || err.status !== 401 || !tokens.renewable) throw err;
       await tokens.invalidate(token);
-      return this.#send(method, path, schema, await tokens.getToken(), body);
+      return this.#send(method, path, schema, timeoutMs, await tokens.getToken(), body);
     }
   }
 
@@ -167,10 +181,11 @@ export class UpstreamClient {
     method: string,
     path: string,
     schema: S,
+    timeoutMs: number,
     token: string,
     body: unknown,
   ): Promise<z.output<S>> {
-    const { apiUrl, transport, timeoutMs } = this.#options;
+    const { apiUrl, transport } = this.#options;
     const call = `${method} ${path}`;
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -189,10 +204,7 @@ export class UpstreamClient {
       call,
     );
     if (!succeeded(answer)) throw failureError(UPSTREAM_ERROR_CODE.status, call, answer);
-    const { json } = answer;
-    const quick = quickRead(schema, json);
-    if (quick !== undefined) return quick;
-    const envelope = envelopeSchema.safeParse(json);
+    const envelope = envelopeSchema.safeParse(answer.json);
     const data = envelope.success ? schema.safeParse(envelope.data.data) : undefined;
     if (data === undefined || !data.success || envelope.data?.success === false) {
       throw new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, call, {
@@ -215,10 +227,6 @@ export class UpstreamClient {
   }
 }
 
-/** A session answer read without zod when it has the usual shape (`quickSession`). */
-function quickRead<S extends z.ZodType>(schema: S, json: unknown): z.output<S> | undefined {
-  if ((schema as z.ZodType) !== sessionSchema) return undefined;
-  const envelope = quickEnvelope(json);
-  if (envelope === undefined || envelope.success === false) return undefined;
-  return quickSession(envelope.data) as z.output<S> | undefined;
+function isConflict(err: UpstreamError): boolean {
+  return err.code === UPSTREAM_ERROR_CODE.status && err.status === 409;
 }

@@ -22,11 +22,12 @@ export async function exchange(
   try {
     ({ status, body } = await transport(request));
   } catch (cause) {
-    throw new UpstreamError(
-      isTimeout(cause) ? UPSTREAM_ERROR_CODE.timeout : UPSTREAM_ERROR_CODE.unreachable,
-      call,
-      { cause },
-    );
+    const code = isTimeout(cause)
+      ? UPSTREAM_ERROR_CODE.timeout
+      : (cause as Error | undefined)?.name === 'AnswerTooLargeError'
+        ? UPSTREAM_ERROR_CODE.invalidResponse
+        : UPSTREAM_ERROR_CODE.unreachable;
+    throw new UpstreamError(code, call, { cause });
   }
   return { status, json: parseJson(body) };
 }

@@ -60,6 +60,7 @@ describe('/__sandbox/stats', () => {
         'state:canceled': 0,
         'state:error': 0,
       },
+      ordersEvicted: 0,
       apiRequests: 2,
       faultsInjected: 0,
       webhooksDelivered: 1,

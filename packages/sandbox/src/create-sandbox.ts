@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { authRoutes } from './auth-routes.js';
 import { controlRoutes } from './control-routes.js';
 import { conversionStatusRoutes } from './conversion-status-routes.js';
 import { errorResponse, failureBody } from './envelope.js';
+import { PayloadTooLargeError } from './errors.js';
 import { type FaultSettings, faultInjection } from './fault-injection.js';
 import { FIXTURE_ACCOUNTS, FIXTURE_BUTTONS } from './fixtures.js';
 import { createIdGenerator } from './id-generator.js';
@@ -85,6 +87,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     ids: createIdGenerator(now, random),
     now,
     orderTtlMs: numbers.orderTtlSeconds * 1000,
+    maxOrders: numbers.maxOrders,
     onStateChange(order) {
       if (order.callbackUrl === null || order.state === ORDER_STATE.pending) return;
       webhooks.dispatch(order.callbackUrl, {
@@ -121,11 +124,21 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return { ...faults };
   };
 
+  // A larger body is refused before anything reads it (by Content-Length, or while streaming it
+  // in when there is none), as a 413 envelope through the one error mapper.
+  const limitBody = bodyLimit({
+    maxSize: numbers.maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(numbers.maxBodyBytes);
+    },
+  });
+
   const api = new Hono<SandboxEnv>()
     .use(async (_c, next) => {
       counts.apiRequests += 1;
       await next();
     })
+    .use(limitBody)
     .use(
       faultInjection({
         settings: () => faults,
@@ -152,6 +165,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   const app = new Hono()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
+    .use('/pay/*', limitBody)
+    .use('/__sandbox/*', limitBody)
     .route('/api', api)
     .route('/pay', portalRoutes({ store }))
     .route('/__sandbox', controlRoutes({ store, stats, faults: () => ({ ...faults }), setFaults }));

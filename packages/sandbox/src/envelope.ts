@@ -1,7 +1,13 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { type FieldError, MalformedJsonError, SandboxError, ValidationError } from './errors.js';
+import {
+  type FieldError,
+  MalformedJsonError,
+  SandboxError,
+  SandboxFullError,
+  ValidationError,
+} from './errors.js';
 
 /** Success body of every `/api` (and `/__sandbox`) endpoint, as the real API wraps its answers. */
 export interface SuccessEnvelope<T> {
@@ -44,6 +50,7 @@ export function errorResponse(
 ): Response {
   if (err instanceof SandboxError) {
     if (err.status === 401) c.header('WWW-Authenticate', 'Bearer');
+    if (err instanceof SandboxFullError) c.header('Retry-After', String(err.retryAfterSeconds));
     return c.json(
       failureBody(err.status, err.message, err.errors),
       err.status as ContentfulStatusCode,

@@ -22,6 +22,8 @@ export const SANDBOX_ERROR_CODE = {
   orderRefInUse: 'ERR_ORDER_REF_IN_USE',
   orderNotPending: 'ERR_ORDER_NOT_PENDING',
   injectedFault: 'ERR_INJECTED_FAULT',
+  payloadTooLarge: 'ERR_PAYLOAD_TOO_LARGE',
+  sandboxFull: 'ERR_SANDBOX_FULL',
 } as const;
 
 export type SandboxErrorCode = (typeof SANDBOX_ERROR_CODE)[keyof typeof SANDBOX_ERROR_CODE];
@@ -123,5 +125,38 @@ export class InjectedFaultError extends SandboxError {
       'Service temporarily unavailable (injected fault)',
     );
     this.name = 'InjectedFaultError';
+  }
+}
+
+/** A request body over the sandbox's `maxBodyBytes`, refused before anything reads it. */
+export class PayloadTooLargeError extends SandboxError {
+  readonly maxBytes: number;
+
+  constructor(maxBytes: number) {
+    super(
+      SANDBOX_ERROR_CODE.payloadTooLarge,
+      413,
+      `Request body too large: the limit is ${maxBytes} bytes`,
+    );
+    this.name = 'PayloadTooLargeError';
+    this.maxBytes = maxBytes;
+  }
+}
+
+/**
+ * A create refused because the sandbox keeps `maxOrders` orders and every one is still pending:
+ * none may be evicted to make room. `retryAfterSeconds` is when the oldest one expires.
+ */
+export class SandboxFullError extends SandboxError {
+  readonly retryAfterSeconds: number;
+
+  constructor(maxOrders: number, retryAfterSeconds: number) {
+    super(
+      SANDBOX_ERROR_CODE.sandboxFull,
+      503,
+      `Sandbox full: it keeps at most ${maxOrders} orders (maxOrders) and all are pending; retry once one is paid, canceled or expired`,
+    );
+    this.name = 'SandboxFullError';
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

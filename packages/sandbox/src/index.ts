@@ -12,9 +12,11 @@ export {
   NotFoundError,
   OrderNotPendingError,
   OrderRefInUseError,
+  PayloadTooLargeError,
   SANDBOX_ERROR_CODE,
   SandboxError,
   type SandboxErrorCode,
+  SandboxFullError,
   UnauthorizedError,
   ValidationError,
 } from './errors.js';

@@ -22,6 +22,8 @@ describe('sandboxOptionsFromEnv', () => {
         SANDBOX_WEBHOOK_MAX_ATTEMPTS: '3',
         SANDBOX_WEBHOOK_BASE_DELAY_MS: '10',
         SANDBOX_WEBHOOK_TIMEOUT_MS: '2000',
+        SANDBOX_MAX_ORDERS: '5000',
+        SANDBOX_MAX_BODY_BYTES: '32768',
         SANDBOX_PUBLIC_URL: 'https://sandbox.example',
         SANDBOX_TOKEN_SECRET: 'shh',
       }),
@@ -37,6 +39,8 @@ describe('sandboxOptionsFromEnv', () => {
       webhookMaxAttempts: 3,
       webhookBaseDelayMs: 10,
       webhookTimeoutMs: 2000,
+      maxOrders: 5000,
+      maxBodyBytes: 32_768,
       publicUrl: 'https://sandbox.example',
       tokenSecret: 'shh',
     });
@@ -64,6 +68,11 @@ describe('sandboxOptionsFromEnv', () => {
     ['SANDBOX_WEBHOOK_DELAY_MS', '0', { webhookDelayMs: 0 }],
     ['SANDBOX_WEBHOOK_DELAY_MS', '1500', { webhookDelayMs: 1500 }],
     ['SANDBOX_WEBHOOK_DELAY_MS', '3600000', { webhookDelayMs: 3_600_000 }],
+    ['SANDBOX_MAX_ORDERS', '1', { maxOrders: 1 }],
+    ['SANDBOX_MAX_ORDERS', ' 250000 ', { maxOrders: 250_000 }],
+    ['SANDBOX_MAX_ORDERS', '10000000', { maxOrders: 10_000_000 }],
+    ['SANDBOX_MAX_BODY_BYTES', '1024', { maxBodyBytes: 1024 }],
+    ['SANDBOX_MAX_BODY_BYTES', '16777216', { maxBodyBytes: 16_777_216 }],
   ])('accepts %s=%j', (name, value, expected) => {
     expect(sandboxOptionsFromEnv({ [name]: value })).toEqual({
       port: 8788,
@@ -83,6 +92,26 @@ describe('sandboxOptionsFromEnv', () => {
       webhookDropRate: 0.3,
       webhookDelayMs: 750,
     });
+  });
+
+  it('hands SANDBOX_MAX_ORDERS to createSandbox', async () => {
+    const sandbox = createSandbox({
+      ...sandboxOptionsFromEnv({ SANDBOX_MAX_ORDERS: '1' }),
+      tokenSecret: 'test-secret-of-at-least-32-bytes!!',
+    });
+    const login = await sandbox.app.request('/api/auth/login', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'service@sandbox.test', password: 'sandbox-service' }),
+    });
+    const { data } = (await login.json()) as { data: { token: string } };
+    const create = (orderRef: string) =>
+      sandbox.app.request('/api/buy-button/sessions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${data.token}` },
+        body: JSON.stringify({ button: 'btn_coffee', orderRef }),
+      });
+    expect((await create('order-one')).status).toBe(200);
+    expect((await create('order-two')).status).toBe(503);
   });
 
   it.each([
@@ -138,6 +167,25 @@ describe('sandboxOptionsFromEnv', () => {
       '5s',
       'SANDBOX_WEBHOOK_DELAY_MS must be an integer between 0 and 3600000',
     ],
+    ['SANDBOX_MAX_ORDERS', '0', 'SANDBOX_MAX_ORDERS must be an integer between 1 and 10000000'],
+    ['SANDBOX_MAX_ORDERS', '-5', 'SANDBOX_MAX_ORDERS must be an integer between 1 and 10000000'],
+    ['SANDBOX_MAX_ORDERS', '2.5', 'SANDBOX_MAX_ORDERS must be an integer between 1 and 10000000'],
+    [
+      'SANDBOX_MAX_ORDERS',
+      '10000001',
+      'SANDBOX_MAX_ORDERS must be an integer between 1 and 10000000',
+    ],
+    ['SANDBOX_MAX_ORDERS', 'lots', 'SANDBOX_MAX_ORDERS must be an integer between 1 and 10000000'],
+    [
+      'SANDBOX_MAX_BODY_BYTES',
+      '1023',
+      'SANDBOX_MAX_BODY_BYTES must be an integer between 1024 and 16777216',
+    ],
+    [
+      'SANDBOX_MAX_BODY_BYTES',
+      '64k',
+      'SANDBOX_MAX_BODY_BYTES must be an integer between 1024 and 16777216',
+    ],
     ['SANDBOX_PUBLIC_URL', 'sandbox.local', 'SANDBOX_PUBLIC_URL must be an absolute http(s) URL'],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     let caught: unknown;
@@ -159,6 +207,9 @@ describe('createSandbox options', () => {
     [{ webhookDropRate: Number.NaN }, 'webhookDropRate must be a number between 0 and 1'],
     [{ webhookDelayMs: -1 }, 'webhookDelayMs must be an integer between 0 and 3600000'],
     [{ webhookDelayMs: 0.5 }, 'webhookDelayMs must be an integer between 0 and 3600000'],
+    [{ maxOrders: 0 }, 'maxOrders must be an integer between 1 and 10000000'],
+    [{ maxOrders: 1.5 }, 'maxOrders must be an integer between 1 and 10000000'],
+    [{ maxBodyBytes: 100 }, 'maxBodyBytes must be an integer between 1024 and 16777216'],
     [{ publicUrl: 'nope' }, 'publicUrl must be an absolute URL'],
   ])('rejects %j', (options, message) => {
     expect(() => createSandbox(options)).toThrow(message);

@@ -45,6 +45,17 @@ export interface SandboxOptions {
   /** Per-attempt webhook time limit. Default 5000. */
   webhookTimeoutMs?: number;
   /**
+   * Most orders (each with its session) kept at once (`SANDBOX_MAX_ORDERS`). A create over the cap
+   * first evicts finished orders, those finished longest ago first; when every kept order is still
+   * pending it answers 503 instead. Default 100000.
+   */
+  maxOrders?: number;
+  /**
+   * Largest request body accepted on `/api`, `/pay` and `/__sandbox`, in bytes; a larger one is a
+   * 413 envelope (`SANDBOX_MAX_BODY_BYTES`). Default 65536 (64 KiB).
+   */
+  maxBodyBytes?: number;
+  /**
    * Origin the portal is reached at, used in `paymentUrl` (`SANDBOX_PUBLIC_URL`). Default: the
    * origin each API request came to (`startSandbox` passes its listening URL).
    */
@@ -67,6 +78,8 @@ export const SANDBOX_DEFAULTS = {
   webhookMaxAttempts: 6,
   webhookBaseDelayMs: 500,
   webhookTimeoutMs: 5000,
+  maxOrders: 100_000,
+  maxBodyBytes: 65_536,
 } as const satisfies Partial<SandboxOptions>;
 
 /** A setting outside its range, named so the message points at what to fix. */
@@ -100,6 +113,8 @@ export const NUMERIC_OPTION_RULES = {
     integer: true,
   },
   webhookTimeoutMs: { env: 'SANDBOX_WEBHOOK_TIMEOUT_MS', min: 1, max: 600_000, integer: true },
+  maxOrders: { env: 'SANDBOX_MAX_ORDERS', min: 1, max: 10_000_000, integer: true },
+  maxBodyBytes: { env: 'SANDBOX_MAX_BODY_BYTES', min: 1024, max: 16_777_216, integer: true },
 } as const satisfies Record<
   NumericOption,
   { env: string; min: number; max: number; integer: boolean }

@@ -11,8 +11,10 @@ export interface SandboxStats {
   /** `POST /sessions` calls that resumed a session through its `conversionCode`. */
   sessionsResumed: number;
   sessionsDeleted: number;
-  /** Orders currently in each state. */
+  /** Orders currently in each state (kept ones: evicted orders are no longer counted here). */
   ordersByState: Record<OrderState, number>;
+  /** Finished orders (with their sessions) evicted to stay within `maxOrders`. */
+  ordersEvicted: number;
   /** Requests that reached `/api`, faulted ones included. */
   apiRequests: number;
   /** API requests answered 503 by fault injection. */

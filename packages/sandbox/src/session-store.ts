@@ -3,8 +3,10 @@ import {
   NotFoundError,
   OrderNotPendingError,
   OrderRefInUseError,
+  SandboxFullError,
   ValidationError,
 } from './errors.js';
+import { FifoQueue } from './fifo-queue.js';
 import type { FixtureButton } from './fixtures.js';
 import type { IdGenerator } from './id-generator.js';
 import { formatMinorUnits, toMinorUnits } from './money.js';
@@ -79,6 +81,11 @@ export interface SessionStoreOptions {
   ids: IdGenerator;
   now: () => number;
   orderTtlMs: number;
+  /**
+   * Most orders (each with its session) kept at once. A create over it evicts the order that
+   * finished longest ago; pending orders are never evicted (see `createSession`).
+   */
+  maxOrders: number;
   /** Called once per state change, after it is stored (webhooks hang off this). */
   onStateChange: (order: OrderRecord) => void;
 }
@@ -88,12 +95,30 @@ export interface SessionStoreCounters {
   sessionsResumed: number;
   sessionsDeleted: number;
   ordersByState: Record<OrderState, number>;
+  /** Finished orders (and their sessions) dropped to stay within `maxOrders`. */
+  ordersEvicted: number;
 }
+
+/** How many entries each index of the store holds: all stay within a small multiple of `maxOrders`. */
+export interface SessionStoreSizes {
+  orders: number;
+  sessions: number;
+  orderRefs: number;
+  pendingQueue: number;
+  finishedQueue: number;
+}
+
+/** The pending queue is compacted once it holds this many more entries than twice the pending orders. */
+const PENDING_QUEUE_SLACK = 1024;
 
 /**
  * The sandbox's whole state: sessions, their orders and the order lifecycle. Expiry is lazy
  * (applied to an order whenever it is read) and also applied in bulk by `sweep()`, so an expiry
  * webhook fires even if nobody reads the order.
+ *
+ * Memory is bounded: at most `maxOrders` orders (each with its session and orderRef entry) are
+ * kept. Finished orders wait in a queue in the order they finished and are evicted from its head
+ * when a create needs room, so a create costs O(1) amortized, never a scan.
  */
 export class SessionStore {
   readonly #options: SessionStoreOptions;
@@ -102,6 +127,22 @@ export class SessionStore {
   readonly #orders = new Map<string, OrderRecord>();
   /** orderRef -> code of its latest order. */
   readonly #latestOrderByRef = new Map<string, string>();
+  /**
+   * Orders in creation order, queued while pending. Orders that finish stay in it until they reach
+   * its head or it is compacted (by `sweep`, or once it is over twice the pending count), so every
+   * pending order is in it and its length stays within 2 × pending + slack.
+   */
+  readonly #pending = new FifoQueue<OrderRecord>();
+  /** Every finished order still kept, in the order they finished: the eviction queue. */
+  readonly #finished = new FifoQueue<OrderRecord>();
+  readonly #byState: Record<OrderState, number> = {
+    [ORDER_STATE.pending]: 0,
+    [ORDER_STATE.executed]: 0,
+    [ORDER_STATE.expired]: 0,
+    [ORDER_STATE.canceled]: 0,
+    [ORDER_STATE.error]: 0,
+  };
+  #evicted = 0;
   #created = 0;
   #resumed = 0;
   #deleted = 0;
@@ -111,7 +152,12 @@ export class SessionStore {
     this.#buttons = new Map(options.buttons.map((button) => [button.id, button]));
   }
 
-  /** Creates a session and its pending order, or resumes the one `conversionCode` names. */
+  /**
+   * Creates a session and its pending order, or resumes the one `conversionCode` names. With
+   * `maxOrders` kept, a new session first evicts the order that finished longest ago (with its
+   * session); when every kept order is pending, it expires the oldest if its time is up, and
+   * otherwise refuses with `SandboxFullError` (503): pending orders are never evicted.
+   */
   createSession(
     input: CreateSessionInput,
     publicUrl: string,
@@ -126,6 +172,7 @@ export class SessionStore {
 
     const latest = this.#latestOrderFor(input.orderRef);
     if (latest?.state === ORDER_STATE.pending) throw new OrderRefInUseError(input.orderRef);
+    this.#makeRoom();
 
     const now = this.#options.now();
     const expiresAt = now + this.#options.orderTtlMs;
@@ -162,6 +209,12 @@ export class SessionStore {
     this.#sessions.set(id, session);
     this.#orders.set(code, order);
     this.#latestOrderByRef.set(input.orderRef, code);
+    this.#byState[ORDER_STATE.pending] += 1;
+    this.#oldestPending(); // drops finished orders from the head of the queue
+    this.#pending.push(order);
+    if (this.#pending.length > 2 * this.#byState[ORDER_STATE.pending] + PENDING_QUEUE_SLACK) {
+      this.#pending.retain((queued) => queued.state === ORDER_STATE.pending);
+    }
     this.#created += 1;
     return { session: this.#view(session, order), resumed: false };
   }
@@ -221,25 +274,73 @@ export class SessionStore {
   /** Expires every pending order whose time is up; returns how many it expired. */
   sweep(): number {
     let expired = 0;
-    for (const order of this.#orders.values()) if (this.#expireIfDue(order)) expired += 1;
+    for (const order of this.#pending) if (this.#expireIfDue(order)) expired += 1;
+    this.#pending.retain((order) => order.state === ORDER_STATE.pending);
     return expired;
   }
 
   counters(): SessionStoreCounters {
-    const ordersByState: Record<OrderState, number> = {
-      [ORDER_STATE.pending]: 0,
-      [ORDER_STATE.executed]: 0,
-      [ORDER_STATE.expired]: 0,
-      [ORDER_STATE.canceled]: 0,
-      [ORDER_STATE.error]: 0,
-    };
-    for (const order of this.#orders.values()) ordersByState[order.state] += 1;
     return {
       sessionsCreated: this.#created,
       sessionsResumed: this.#resumed,
       sessionsDeleted: this.#deleted,
-      ordersByState,
+      ordersByState: { ...this.#byState },
+      ordersEvicted: this.#evicted,
     };
+  }
+
+  /** Orders kept now (each with its session); never more than `maxOrders`. */
+  get size(): number {
+    return this.#orders.size;
+  }
+
+  /** Entries in each index, for tests and diagnostics. */
+  sizes(): SessionStoreSizes {
+    return {
+      orders: this.#orders.size,
+      sessions: this.#sessions.size,
+      orderRefs: this.#latestOrderByRef.size,
+      pendingQueue: this.#pending.length,
+      finishedQueue: this.#finished.length,
+    };
+  }
+
+  /** Makes room for one more order, or throws `SandboxFullError`; see `createSession`. */
+  #makeRoom(): void {
+    while (this.#orders.size >= this.#options.maxOrders) {
+      const finished = this.#finished.shift();
+      if (finished !== undefined) {
+        this.#evict(finished);
+        continue;
+      }
+      // Every kept order is pending: the oldest may be past its time without a sweep yet.
+      const oldest = this.#oldestPending();
+      if (oldest === undefined || !this.#expireIfDue(oldest)) {
+        const waitMs = oldest === undefined ? 0 : oldest.expiresAt - this.#options.now();
+        throw new SandboxFullError(this.#options.maxOrders, Math.max(1, Math.ceil(waitMs / 1000)));
+      }
+    }
+  }
+
+  /** The oldest pending order, dropping finished ones from the head of the pending queue. */
+  #oldestPending(): OrderRecord | undefined {
+    let head = this.#pending.peek();
+    while (head !== undefined && head.state !== ORDER_STATE.pending) {
+      this.#pending.shift();
+      head = this.#pending.peek();
+    }
+    return head;
+  }
+
+  /** Forgets a finished order and everything indexed for it: it then reads as unknown (404). */
+  #evict(order: OrderRecord): void {
+    this.#orders.delete(order.code);
+    this.#sessions.delete(order.sessionId);
+    if (this.#latestOrderByRef.get(order.orderRef) === order.code) {
+      this.#latestOrderByRef.delete(order.orderRef);
+    }
+    this.#byState[order.state] -= 1;
+    this.#evicted += 1;
   }
 
   #resume(input: CreateSessionInput): SessionView {
@@ -285,8 +386,11 @@ export class SessionStore {
   }
 
   #transition(order: OrderRecord, to: FinalOrderState): void {
+    this.#byState[order.state] -= 1;
+    this.#byState[to] += 1;
     order.state = to;
     order.updatedAt = this.#options.now();
+    this.#finished.push(order);
     this.#options.onStateChange(order);
   }
 

@@ -38,4 +38,24 @@ describe('startSandbox', () => {
       await running.close();
     }
   });
+
+  it('answers a 100 KiB body over HTTP with a 413 envelope and keeps serving', async () => {
+    const running = await startSandbox({ port: 0, sweepIntervalMs: 60_000 });
+    try {
+      const res = await fetch(`${running.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'service@sandbox.test', padding: 'x'.repeat(100 * 1024) }),
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toEqual({
+        success: false,
+        status: 413,
+        message: 'Request body too large: the limit is 65536 bytes',
+      });
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
 });

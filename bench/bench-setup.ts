@@ -12,6 +12,12 @@ export const CHECKOUT_BODY = { button: 'btn_coffee' } as const;
 export const BFF_ENTRY = new URL('./serve-bff.ts', import.meta.url);
 export const SANDBOX_ENTRY = new URL('./serve-sandbox.ts', import.meta.url);
 export const PROXY_ENTRY = new URL('./passthrough-proxy.ts', import.meta.url);
+/**
+ * The BFF's own `main` from its build, what `pnpm --filter @buy-button/bff start` and the bin run:
+ * configured only by its environment (`BFF_PORT`, `PUBLIC_URL`, `REDIS_URL` with the outbox in
+ * Redis), logging one JSON line per request. Run it with plain `node`.
+ */
+export const BFF_MAIN = new URL('../packages/bff/dist/main.js', import.meta.url);
 
 /**
  * One merchant's BFF settings against `sandboxUrl`, as its environment. Instances of one merchant

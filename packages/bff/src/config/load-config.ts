@@ -309,71 +309,54 @@ export const SETTING_NAMES = Object.keys(settingsSchema.shape) as readonly strin
 
 type Source = Record<string, unknown>;
 
-/**
- * Builds the typed configuration from the environment and, optionally, the `BFF_CONFIG` file's
- * content (its JSON text or the parsed object). Environment values win over the file; in the file
- * the catalog may also sit under `"buttons"`. Throws `ConfigError` naming every bad setting.
- *
- * @example
- * const config = loadConfig(process.env, readFileSync(process.env.BFF_CONFIG, 'utf8'))
- */
-export function loadConfig(
-  env: Record<string, string | undefined>,
-  file?: string | Record<string, unknown>,
-): BffConfig {
-  const merged: Source = { ...readFile(file) };
-  for (const name of SETTING_NAMES) {
-    const value = env[name];
-    if (value !== undefined && value !== '') merged[name] = value;
-  }
+type Settings = z.output<typeof settingsSchema>;
 
-  const parsed = settingsSchema.safeParse(merged);
-  const issues: ConfigIssue[] = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => ({
-        setting: String(issue.path[0] ?? 'configuration'),
-        message: issue.message,
-      }));
-  // Checked on the raw values too, so one run names every missing setting.
-  const present = (name: string) => merged[name] !== undefined && merged[name] !== '';
-  if (!present('UPSTREAM_TOKEN')) {
-    if (present('UPSTREAM_EMAIL') && !present('UPSTREAM_PASSWORD')) {
-      issues.push({ setting: 'UPSTREAM_PASSWORD', message: 'is required with UPSTREAM_EMAIL' });
-    } else if (!present('UPSTREAM_EMAIL') && present('UPSTREAM_PASSWORD')) {
-      issues.push({ setting: 'UPSTREAM_EMAIL', message: 'is required with UPSTREAM_PASSWORD' });
-    } else if (!present('UPSTREAM_EMAIL')) {
-      issues.push({
-        setting: 'UPSTREAM_TOKEN',
-        message: 'or UPSTREAM_EMAIL + UPSTREAM_PASSWORD is required (the upstream credential)',
-      });
+/**
+ * The rules between settings. They run even when a setting is malformed (`when`), so one run
+ * names every missing or wrong setting; the values they read may then be raw.
+ */
+function crossSettingRules(s: Settings, ctx: z.core.$RefinementCtx<Settings>): void {
+  const issue = (setting: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [setting], message });
+  const present = (value: unknown) => value !== undefined && value !== '';
+  if (!present(s.UPSTREAM_TOKEN)) {
+    if (present(s.UPSTREAM_EMAIL) && !present(s.UPSTREAM_PASSWORD)) {
+      issue('UPSTREAM_PASSWORD', 'is required with UPSTREAM_EMAIL');
+    } else if (!present(s.UPSTREAM_EMAIL) && present(s.UPSTREAM_PASSWORD)) {
+      issue('UPSTREAM_EMAIL', 'is required with UPSTREAM_PASSWORD');
+    } else if (!present(s.UPSTREAM_EMAIL)) {
+      issue(
+        'UPSTREAM_TOKEN',
+        'or UPSTREAM_EMAIL + UPSTREAM_PASSWORD is required (the upstream credential)',
+      );
     }
   }
-  if (!present('BUTTONS')) {
-    issues.push({ setting: 'BUTTONS', message: 'is required: the JSON catalog of buttons sold' });
+  if (!present(s.BUTTONS)) issue('BUTTONS', 'is required: the JSON catalog of buttons sold');
+  if (present(s.WEBHOOK_FORWARD_URL) && !present(s.WEBHOOK_SECRET)) {
+    issue('WEBHOOK_SECRET', 'is required with WEBHOOK_FORWARD_URL');
   }
-  if (present('WEBHOOK_FORWARD_URL') && !present('WEBHOOK_SECRET')) {
-    issues.push({ setting: 'WEBHOOK_SECRET', message: 'is required with WEBHOOK_FORWARD_URL' });
+  if (present(s.WEBHOOK_PREVIOUS_SECRET) && !present(s.WEBHOOK_SECRET)) {
+    issue('WEBHOOK_SECRET', 'is required with WEBHOOK_PREVIOUS_SECRET');
   }
-  if (present('WEBHOOK_PREVIOUS_SECRET') && !present('WEBHOOK_SECRET')) {
-    issues.push({ setting: 'WEBHOOK_SECRET', message: 'is required with WEBHOOK_PREVIOUS_SECRET' });
+  const redirectOrigins = s.ALLOWED_REDIRECT_ORIGINS ?? s.ALLOWED_ORIGINS;
+  for (const name of ['DEFAULT_RETURN_URL', 'DEFAULT_CANCEL_URL'] as const) {
+    const url = s[name];
+    if (
+      typeof url === 'string' &&
+      Array.isArray(redirectOrigins) &&
+      !redirectOrigins.includes(safeUrl(url)?.origin ?? '')
+    ) {
+      issue(name, 'must be on one of ALLOWED_REDIRECT_ORIGINS');
+    }
   }
-  if (!parsed.success || issues.length > 0) throw new ConfigError(dedupe(issues));
-  const s = parsed.data;
+}
+
+/** The validated settings as the typed configuration. */
+function toConfig(s: Settings): BffConfig {
   const credential: UpstreamCredential =
     s.UPSTREAM_TOKEN !== undefined
       ? { kind: 'token', token: s.UPSTREAM_TOKEN }
       : { kind: 'login', email: s.UPSTREAM_EMAIL ?? '', password: s.UPSTREAM_PASSWORD ?? '' };
-
-  const redirectOrigins = s.ALLOWED_REDIRECT_ORIGINS ?? s.ALLOWED_ORIGINS;
-  for (const name of ['DEFAULT_RETURN_URL', 'DEFAULT_CANCEL_URL'] as const) {
-    const url = s[name];
-    if (url !== undefined && !redirectOrigins.includes(safeUrl(url)?.origin ?? '')) {
-      issues.push({ setting: name, message: 'must be on one of ALLOWED_REDIRECT_ORIGINS' });
-    }
-  }
-
-  if (issues.length > 0 || s.BUTTONS === undefined) throw new ConfigError(issues);
-
   return {
     upstream: {
       apiUrl: s.UPSTREAM_API_URL.replace(/\/+$/, ''),
@@ -385,8 +368,9 @@ export function loadConfig(
     },
     publicUrl: s.PUBLIC_URL.replace(/\/+$/, ''),
     allowedOrigins: s.ALLOWED_ORIGINS,
-    allowedRedirectOrigins: redirectOrigins,
-    buttons: s.BUTTONS,
+    allowedRedirectOrigins: s.ALLOWED_REDIRECT_ORIGINS ?? s.ALLOWED_ORIGINS,
+    // Present: crossSettingRules refuses a configuration without it.
+    buttons: s.BUTTONS as ButtonCatalog,
     receipt: {
       secret: s.RECEIPT_SECRET,
       previousSecret: s.RECEIPT_PREVIOUS_SECRET,
@@ -414,6 +398,40 @@ export function loadConfig(
     trustProxyHops: s.TRUST_PROXY,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+/** Every setting, the rules between them, and the typed result: one schema, one pass. */
+const configSchema = settingsSchema
+  .check(z.superRefine(crossSettingRules, { when: () => true }))
+  .transform(toConfig);
+
+/**
+ * Builds the typed configuration from the environment and, optionally, the `BFF_CONFIG` file's
+ * content (its JSON text or the parsed object). Environment values win over the file; in the file
+ * the catalog may also sit under `"buttons"`. Throws `ConfigError` naming every bad setting.
+ *
+ * @example
+ * const config = loadConfig(process.env, readFileSync(process.env.BFF_CONFIG, 'utf8'))
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  file?: string | Record<string, unknown>,
+): BffConfig {
+  const merged: Source = { ...readFile(file) };
+  for (const name of SETTING_NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') merged[name] = value;
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    dedupe(
+      parsed.error.issues.map((issue) => ({
+        setting: String(issue.path[0] ?? 'configuration'),
+        message: issue.message,
+      })),
+    ),
+  );
 }
 
 /** The file's settings: its top-level keys, with `"buttons"` accepted for `BUTTONS`. */

@@ -1,32 +1,39 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import * as fetchEntry from './fetch.js';
-import {
-  createRedisStore,
-  type RedisStore,
-  type RedisStoreOptions,
-  type SharedStore,
-  STORE_UNAVAILABLE,
-  StoreUnavailableError,
-  storeErrorLogger,
-} from './index.js';
+import * as nodeEntry from './index.js';
 
-describe('@buy-button/bff entry', () => {
-  it('exports the Redis store, its error and its error code', async () => {
-    expect(STORE_UNAVAILABLE).toBe('STORE_UNAVAILABLE');
-    const error = new StoreUnavailableError('down');
-    expect(error).toBeInstanceOf(Error);
-    expect(error.code).toBe(STORE_UNAVAILABLE);
-    const options: RedisStoreOptions = {
-      connectTimeoutMs: 200,
-      onError: storeErrorLogger({ log: () => {}, url: 'redis://127.0.0.1:1' }),
-    };
-    const store: RedisStore = createRedisStore('redis://127.0.0.1:1', options);
-    expectTypeOf(store).toMatchTypeOf<SharedStore>();
-    await store.close();
+/** The README's table of exported names: name → entry ("both" or "@buy-button/bff"). */
+function documentedNames(): Map<string, string> {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Library API'));
+  const names = new Map<string, string>();
+  for (const row of section.split('\n').filter((line) => line.startsWith('| `'))) {
+    const [, cell = '', entry = ''] = row.split('|').map((part) => part.trim());
+    for (const match of cell.matchAll(/`(\w+)`/g)) names.set(match[1] as string, entry);
+  }
+  return names;
+}
+
+describe('the public surface', () => {
+  it('exports from @buy-button/bff exactly the names its README documents', () => {
+    const documented = documentedNames();
+    for (const name of Object.keys(nodeEntry)) expect(documented.has(name), name).toBe(true);
+    // Values only: types leave nothing at runtime, and tsc checks those imports.
+    const values = [...documented.keys()].filter((name) => /^[a-z]|^[A-Z_]+$/.test(name));
+    for (const name of values) expect(Object.keys(nodeEntry), name).toContain(name);
   });
 
-  it('keeps the Node-only Redis store out of the runtime-neutral fetch entry', () => {
+  it('keeps the Node-only names out of the runtime-neutral fetch entry', () => {
+    const documented = documentedNames();
+    for (const name of Object.keys(fetchEntry)) expect(documented.get(name), name).toBe('both');
     expect(Object.keys(fetchEntry)).not.toContain('createRedisStore');
-    expect(Object.keys(fetchEntry)).not.toContain('StoreUnavailableError');
+    expect(Object.keys(fetchEntry)).not.toContain('createBullmqQueues');
+  });
+
+  it('exports the Redis store error with its stable code', () => {
+    const error = new nodeEntry.StoreUnavailableError('down');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.code).toBe(nodeEntry.STORE_UNAVAILABLE);
   });
 });

@@ -36,6 +36,17 @@ import { UpstreamClient } from './upstream/upstream-client.js';
 import { type OutboxStatus, PaymentEvents } from './webhooks/payment-events.js';
 import { WebhookForwarder } from './webhooks/webhook-forwarder.js';
 
+/** `POST /sessions`, or the preflight of one. */
+function isCheckout(
+  path: string,
+  method: string,
+  header: (name: string) => string | undefined,
+): boolean {
+  if (path !== '/sessions') return false;
+  if (method === 'POST') return true;
+  return method === 'OPTIONS' && header('access-control-request-method') === 'POST';
+}
+
 /** Reads and cancels of one session, per receipt: each costs an upstream call. */
 const PER_RECEIPT_LIMIT: RateLimitSetting = { count: 60, windowSeconds: 60 };
 
@@ -225,10 +236,18 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
       crossOriginResourcePolicy: false,
     }),
   );
+  const allowedOrigins = new Set(config.allowedOrigins);
   app.use(
     '/sessions/*',
     cors({
-      origin: [...config.allowedOrigins],
+      // A page of another origin may read the answer to its checkout, and nothing else: that
+      // answer is always the origin check's 403 (see originGuard), so the element can say
+      // "payments are not set up for this page" instead of reporting a network failure.
+      origin: (origin, c) =>
+        allowedOrigins.has(origin) ||
+        isCheckout(c.req.path, c.req.method, (name) => c.req.header(name))
+          ? origin
+          : null,
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
       exposeHeaders: ['X-Request-Id', 'Retry-After'],

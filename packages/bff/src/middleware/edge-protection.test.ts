@@ -77,13 +77,33 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-methods')).toMatch(/DELETE/);
   });
 
-  it('does not allow a foreign origin', async () => {
+  it('lets a foreign page read the refusal of its checkout, and nothing else', async () => {
     const harness = createHarness();
-    const response = await harness.bff.request('/sessions', {
-      method: 'OPTIONS',
-      headers: { origin: 'https://evil.test', 'access-control-request-method': 'POST' },
+    const evil = 'https://evil.test';
+    const preflight = (method: string, path = '/sessions') =>
+      harness.bff.request(path, {
+        method: 'OPTIONS',
+        headers: { origin: evil, 'access-control-request-method': method },
+      });
+    expect((await preflight('POST')).headers.get('access-control-allow-origin')).toBe(evil);
+    const refused = await harness.bff.request('/sessions', {
+      method: 'POST',
+      headers: { ...json, origin: evil },
+      body: JSON.stringify({ button: 'btn_coffee' }),
     });
-    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(evil);
+    expect(((await refused.json()) as Problem).type).toBe(problemType('forbiddenOrigin'));
+    expect(harness.sandbox.stats().sessionsCreated).toBe(0);
+    // Reading or canceling a session stays closed to it.
+    for (const method of ['GET', 'DELETE']) {
+      const answer = await preflight(method, '/sessions/6650a1f0c0ffee0000000009');
+      expect(answer.headers.get('access-control-allow-origin'), method).toBeNull();
+    }
+    const read = await harness.bff.request('/sessions/6650a1f0c0ffee0000000009', {
+      headers: { origin: evil, authorization: 'Bearer x' },
+    });
+    expect(read.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('lets the element read errors and the request id', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { fakeBff, labelText, mount, nextEvent, part } from '../test/fixtures.js';
-import { BuyButtonElement } from './buy-button-element.js';
+import { BuyButtonElement, DEFAULT_TIMEOUT_MS } from './buy-button-element.js';
 import { CheckoutStatus } from './checkout-status.js';
 import { defineBuyButton } from './define.js';
 import type { BuyButtonErrorEvent, BuyButtonSessionEvent } from './events.js';
@@ -334,7 +334,8 @@ describe('<buy-button> checkout', () => {
       expect(button.getAttribute('aria-describedby')).toBe(alert.id);
       expect(button.hasAttribute('aria-busy')).toBe(false);
 
-      // Usable again: the next attempt goes through, with a new key, and clears the message.
+      // Usable again: the next attempt goes through and clears the message. It goes to another
+      // endpoint, so it is another request, with a new key (even after a 5xx).
       const working = fakeBff('ok');
       element.endpoint = working.endpoint;
       stayOnPage(element);
@@ -431,6 +432,245 @@ describe('<buy-button> checkout', () => {
     expect(element.status).toBe(CheckoutStatus.Redirecting);
     window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     expect(element.status).toBe(CheckoutStatus.Idle);
+  });
+});
+
+describe('<buy-button> redirect URL', () => {
+  // The BFF's answer decides where the shopper is sent: anything but an absolute http(s) URL
+  // (script, data, or a URL that would resolve against the shop's page) is never navigated to.
+  it.each([
+    'javascript:alert(document.domain)',
+    'JavaScript:alert(1)',
+    '  javascript:alert(1)',
+    'java\tscript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+    'vbscript:msgbox(1)',
+    '/pay?code=relative',
+    'pay?code=relative',
+    '//portal.test/pay?code=scheme-relative',
+    'ftp://portal.test/pay',
+  ])('%j is refused: buy-button-error, message shown, usable again', async (redirectUrl) => {
+    const bff = fakeBff(`redirect-${encodeURIComponent(redirectUrl)},ok`);
+    const { element } = await mount(
+      `<buy-button button="btn_coffee" endpoint="${bff.endpoint}" locale="en"></buy-button>`,
+    );
+    const navigate = vi.spyOn(element, 'navigate').mockImplementation(() => {});
+    const sessions = vi.fn();
+    element.addEventListener('buy-button-session', sessions);
+    const error = nextEvent<BuyButtonErrorEvent>(element, 'buy-button-error');
+
+    await userEvent.click(part(element, 'button'));
+    expect((await error).detail).toEqual({
+      code: 'unavailable',
+      status: 201,
+      message: 'Payment is unavailable right now. Please try again.',
+    });
+    // Answered as asked: the refusal is the element's.
+    expect((await bff.requests())[0]?.sessionId).toBeTruthy();
+    expect(navigate).not.toHaveBeenCalled();
+    expect(sessions).not.toHaveBeenCalled();
+    expect(readStoredSession()).toBeUndefined();
+    expect(element.status).toBe(CheckoutStatus.Error);
+    await element.updateComplete;
+    const button = part(element, 'button');
+    expect(part(element, 'error').textContent).toBe(
+      'Payment is unavailable right now. Please try again.',
+    );
+    expect(button.hasAttribute('aria-busy')).toBe(false);
+    expect(button.hasAttribute('disabled')).toBe(false);
+
+    // Usable again: the next answer is a portal URL, and only that one is navigated to.
+    await userEvent.click(button);
+    await expect.poll(() => navigate.mock.calls.length).toBe(1);
+    expect(navigate).toHaveBeenCalledExactlyOnceWith(
+      expect.stringMatching(/^https:\/\/portal\.test\/pay\?code=/),
+    );
+    expect(sessions).toHaveBeenCalledOnce();
+  });
+});
+
+describe('<buy-button> Idempotency-Key across clicks', () => {
+  /** Mounts a button on `modes` of the fake BFF whose requests time out after 300 ms. */
+  async function impatient(modes: string, attributes = '') {
+    const bff = fakeBff(modes);
+    const { element } = await mount(
+      `<buy-button button="btn_donation" endpoint="${bff.endpoint}" price="10.00" currency="EUR"
+         return-url="/return?order={ORDER_REF}" cancel-url="/cancel" ${attributes}></buy-button>`,
+    );
+    element.timeout = 300;
+    stayOnPage(element);
+    return { bff, element };
+  }
+
+  /** One click, resolved with the event that ended it. */
+  async function click(element: BuyButtonElement) {
+    const outcome = Promise.race([
+      nextEvent<BuyButtonSessionEvent>(element, 'buy-button-session'),
+      nextEvent<BuyButtonErrorEvent>(element, 'buy-button-error'),
+    ]);
+    await userEvent.click(part(element, 'button'));
+    return outcome;
+  }
+
+  const keys = async (bff: ReturnType<typeof fakeBff>) =>
+    (await bff.requests()).map((request) => request.idempotencyKey);
+
+  it('a click after a timeout sends the same key: the BFF replays the session, no second one', async () => {
+    const { bff, element } = await impatient('hang,ok');
+    expect((await click(element)).detail).toMatchObject({ code: 'timeout' });
+    // The timeout is not part of the request: a longer one keeps the key.
+    element.timeout = DEFAULT_TIMEOUT_MS;
+    const retried = await click(element);
+    expect(retried.type).toBe('buy-button-session');
+
+    const [first, second, ...more] = await bff.requests();
+    expect(more).toEqual([]);
+    expect(first?.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.idempotencyKey).toBe(first?.idempotencyKey);
+    expect(second?.body).toEqual(first?.body);
+    // The session the timed-out request created is the one the shopper gets.
+    expect(second?.sessionId).toBe(first?.sessionId);
+    expect((retried as BuyButtonSessionEvent).detail.sessionId).toBe(first?.sessionId);
+
+    // After that success, a new click is a new checkout: a new key.
+    await click(element);
+    const [, , third] = await bff.requests();
+    expect(third?.idempotencyKey).not.toBe(first?.idempotencyKey);
+    expect(third?.sessionId).not.toBe(first?.sessionId);
+  });
+
+  it('a click after a network failure (no answer, twice) sends the same key', async () => {
+    const { bff, element } = await impatient('drop,drop,ok');
+    expect((await click(element)).detail).toMatchObject({ code: 'network' });
+    expect((await click(element)).type).toBe('buy-button-session');
+    const sent = await keys(bff);
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent).size).toBe(1);
+  });
+
+  it.each([409, 500, 502, 503, 504])(
+    'a click after a %i answer (the BFF may have made, or be making, the session) sends the same key',
+    async (status) => {
+      const { bff, element } = await impatient(`problem-${status},ok`);
+      expect((await click(element)).detail).toMatchObject({ status });
+      expect((await click(element)).type).toBe('buy-button-session');
+      const [first, second] = await keys(bff);
+      expect(first).toBeTruthy();
+      expect(second).toBe(first);
+    },
+  );
+
+  it.each([
+    'problem-400',
+    'problem-403',
+    'problem-404',
+    'problem-422',
+    'problem-429',
+    'garbage',
+    `redirect-${encodeURIComponent('javascript:alert(1)')}`,
+  ])('a click after a definite answer (%s) sends a new key', async (mode) => {
+    const { bff, element } = await impatient(`${mode},ok`);
+    expect((await click(element)).type).toBe('buy-button-error');
+    expect((await click(element)).type).toBe('buy-button-session');
+    const [first, second] = await keys(bff);
+    expect(first).toBeTruthy();
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+  });
+
+  it('a timeout, then a 400 for the same key: the click after the 400 sends a new key', async () => {
+    const { bff, element } = await impatient('hang,problem-400,ok');
+    expect((await click(element)).detail).toMatchObject({ code: 'timeout' });
+    expect((await click(element)).detail).toMatchObject({ code: 'rejected', status: 400 });
+    expect((await click(element)).type).toBe('buy-button-session');
+    const [first, second, third] = await keys(bff);
+    expect(second).toBe(first);
+    expect(third).not.toBe(first);
+  });
+
+  it.each([
+    { property: 'price', value: '12.50' },
+    { property: 'currency', value: 'USD' },
+    { property: 'returnUrl', value: '/elsewhere?order={ORDER_REF}' },
+    { property: 'cancelUrl', value: '/cancel-elsewhere' },
+    { property: 'button', value: 'btn_other' },
+    { property: 'locale', value: 'fr' },
+  ] as const)(
+    'after a timeout, a different $property is a different request: a new key',
+    async ({ property, value }) => {
+      const { bff, element } = await impatient('hang,ok');
+      expect((await click(element)).detail).toMatchObject({ code: 'timeout' });
+      element[property] = value;
+      await element.updateComplete;
+      expect((await click(element)).type).toBe('buy-button-session');
+      const [first, second] = await bff.requests();
+      expect(second?.body).not.toEqual(first?.body);
+      expect(second?.idempotencyKey).toBeTruthy();
+      expect(second?.idempotencyKey).not.toBe(first?.idempotencyKey);
+      expect(second?.sessionId).not.toBe(first?.sessionId);
+    },
+  );
+
+  it('after a timeout, an amount changed by a click handler (an amount field) gets a new key', async () => {
+    const { bff, element } = await impatient('hang,ok');
+    const amount = { value: '10.00' };
+    element.addEventListener('buy-button-click', () => {
+      element.price = amount.value;
+    });
+    expect((await click(element)).detail).toMatchObject({ code: 'timeout' });
+    amount.value = '25.00';
+    expect((await click(element)).type).toBe('buy-button-session');
+    // And the amount back to the first one, after that success: a new key again.
+    amount.value = '10.00';
+    await click(element);
+    const requests = await bff.requests();
+    expect(requests.map((request) => request.body.price)).toEqual(['10.00', '25.00', '10.00']);
+    expect(new Set(requests.map((request) => request.idempotencyKey)).size).toBe(3);
+  });
+
+  it('after a timeout, the same request with a different amount and back again is new each time', async () => {
+    const { bff, element } = await impatient('hang');
+    await click(element);
+    element.price = '11.00';
+    await element.updateComplete;
+    await click(element);
+    element.price = '10.00';
+    await element.updateComplete;
+    await click(element);
+    const sent = await keys(bff);
+    expect(sent).toHaveLength(3);
+    // Only the last unsettled request's key is kept: going back to the first amount is new.
+    expect(new Set(sent).size).toBe(3);
+  });
+
+  it('the key belongs to the element: another button with the same request gets its own, and it is not stored', async () => {
+    const { bff, element } = await impatient('hang,ok');
+    const { element: twin } = await mount(element.outerHTML);
+    twin.timeout = 300;
+    stayOnPage(twin);
+    expect((await click(element)).detail).toMatchObject({ code: 'timeout' });
+    expect((await click(twin)).type).toBe('buy-button-session');
+    const [first, second] = await bff.requests();
+    expect(second?.body).toEqual(first?.body);
+    expect(second?.idempotencyKey).not.toBe(first?.idempotencyKey);
+    const key = first?.idempotencyKey ?? 'no key';
+    for (const storage of [sessionStorage, localStorage]) {
+      expect(Object.values({ ...storage }).join('\n')).not.toContain(key);
+    }
+  });
+
+  it('a vetoed click neither sends nor forgets the kept key', async () => {
+    const { bff, element } = await impatient('hang,ok');
+    expect((await click(element)).detail).toMatchObject({ code: 'timeout' });
+    const veto = (event: Event) => event.preventDefault();
+    element.addEventListener('buy-button-click', veto);
+    await element.checkout();
+    element.removeEventListener('buy-button-click', veto);
+    expect((await click(element)).type).toBe('buy-button-session');
+    const [first, second, ...more] = await keys(bff);
+    expect(more).toEqual([]);
+    expect(second).toBe(first);
   });
 });
 

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import type { CheckoutStatus } from './checkout-status.js';
-import { type CheckoutFailure, createSession } from './create-session.js';
+import { type CheckoutFailure, createSession, unsettled } from './create-session.js';
 import {
   BuyButtonClickEvent,
   BuyButtonErrorEvent,
@@ -12,7 +12,10 @@ import { storeSession } from './stored-session.js';
 import { styles } from './styles.js';
 import type { CreateSessionRequest } from './wire.js';
 
-/** Default per-request timeout, in milliseconds. */
+/**
+ * Default per-request timeout, in milliseconds (15 s). The BFF bounds a whole checkout by a
+ * shorter deadline of its own, so a timeout here means the network, not a slow checkout.
+ */
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 type Config =
@@ -109,7 +112,11 @@ export class BuyButtonElement extends LitElement {
   declare label: string | undefined;
   /** A disabled button cannot be activated. */
   declare disabled: boolean;
-  /** Per-request timeout in milliseconds (default 15000). */
+  /**
+   * Per-request timeout in milliseconds (default 15000). The BFF answers within its own, shorter
+   * checkout deadline: a timeout means the network, not a slow checkout. After a timeout, the next
+   * click for the same request reuses the Idempotency-Key.
+   */
   declare timeout: number;
 
   // Internal state: plain private fields, each change followed by `requestUpdate()`.
@@ -118,6 +125,10 @@ export class BuyButtonElement extends LitElement {
   #slottedLabel = false;
   #inFlight = false;
   #warned: string | undefined;
+  // The Idempotency-Key of the last attempt and, when that attempt ended unsettled (no answer,
+  // 409 or 5xx: the BFF may have made the session), the request it was for. This instance only.
+  #key!: string;
+  #keyFor: string | undefined;
 
   constructor() {
     super();
@@ -165,11 +176,16 @@ export class BuyButtonElement extends LitElement {
         return;
       }
       this.#set('creating');
+      // The same request (endpoint and body) after an unsettled attempt reuses its key, so the
+      // BFF replays the session that attempt may have created; anything else gets a fresh key.
+      const request = JSON.stringify(config);
+      if (request !== this.#keyFor) this.#key = newIdempotencyKey();
       const result = await createSession(config.endpoint, config.request, {
-        idempotencyKey: newIdempotencyKey(),
+        idempotencyKey: this.#key,
         // NaN, 0 or a negative value (which AbortSignal.timeout would throw on) mean the default.
         timeoutMs: this.timeout > 0 ? this.timeout : DEFAULT_TIMEOUT_MS,
       });
+      this.#keyFor = !result.ok && unsettled(result.failure) ? request : undefined;
       if (!result.ok) {
         this.#set('error', result.failure);
         this.#dispatchError(result.failure);
@@ -192,7 +208,7 @@ export class BuyButtonElement extends LitElement {
    * navigate another way, e.g. in a single-page app or a test.
    */
   navigate(url: string): void {
-    window.location.assign(url);
+    location.assign(url);
   }
 
   override render() {
@@ -237,8 +253,7 @@ export class BuyButtonElement extends LitElement {
     if (label) return label;
     const locale = this.#locale();
     const t = messagesFor(locale);
-    const price = config.ok ? config.request.price : undefined;
-    const currency = config.ok ? config.request.currency : undefined;
+    const { price, currency }: Partial<CreateSessionRequest> = config.ok ? config.request : {};
     const formatted = price && currency ? formatPrice(locale, price, currency) : undefined;
     return formatted ? t.labelWithPrice(formatted) : t.label;
   }
@@ -294,7 +309,7 @@ export class BuyButtonElement extends LitElement {
       text(this.endpoint) ??
       text(action?.replace(/\/sessions\/?$/, '')) ??
       (this.constructor as typeof BuyButtonElement).defaultEndpoint ??
-      window.location.origin;
+      location.origin;
     const endpoint = absoluteHttpUrl(endpointText);
     if (!endpoint) return { ok: false, reason: `endpoint "${endpointText}" is not http(s)` };
 
@@ -324,8 +339,12 @@ export class BuyButtonElement extends LitElement {
   }
 
   #dispatchError(failure: CheckoutFailure | { code: 'invalid-config' }): void {
-    const message = messagesFor(this.#locale()).errors[failure.code];
-    this.dispatchEvent(new BuyButtonErrorEvent({ ...failure, message }));
+    this.dispatchEvent(
+      new BuyButtonErrorEvent({
+        ...failure,
+        message: messagesFor(this.#locale()).errors[failure.code],
+      }),
+    );
   }
 
   // Misconfiguration is the page author's to fix: say so once in the console, never throw.
@@ -380,7 +399,7 @@ function text(value: unknown): string | undefined {
 function absoluteHttpUrl(value: string): string | undefined {
   try {
     const url = new URL(value, document.baseURI);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+    return /^https?:$/.test(url.protocol) ? url.href : undefined;
   } catch {
     return undefined;
   }
@@ -413,8 +432,6 @@ function hasLabelContent(nodes: Iterable<Node>): boolean {
 
 function newIdempotencyKey(): string {
   // `randomUUID` exists only in secure contexts; a shop served over plain http still gets a key
-  // unique to this attempt.
-  return (
-    crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
-  );
+  // no other checkout will send (visible ASCII, as the header needs).
+  return crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 }

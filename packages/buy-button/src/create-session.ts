@@ -16,7 +16,10 @@ export type CreateSessionResult =
   | { ok: false; failure: CheckoutFailure };
 
 export interface CreateSessionOptions {
-  /** One key per attempt; the automatic retry reuses it so the BFF creates at most one session. */
+  /**
+   * The automatic retry reuses it so the BFF creates at most one session. The element also reuses
+   * it for the shopper's next attempt at the same request when this one is `unsettled`.
+   */
   idempotencyKey: string;
   /** Per request, in milliseconds. */
   timeoutMs: number;
@@ -26,8 +29,8 @@ export interface CreateSessionOptions {
 /**
  * `POST <endpoint>/sessions`. A network failure (no answer at all) is retried once with the same
  * Idempotency-Key: the first request may have reached the BFF, and the key makes the retry return
- * that session instead of a second one. An HTTP error answer is final: retrying a 4xx cannot
- * help, and a 5xx is the shopper's call to retry.
+ * that session instead of a second one. An HTTP error answer is not retried here: retrying a 4xx
+ * cannot help, and a 5xx is the shopper's call to retry (with the same key: see `unsettled`).
  */
 export async function createSession(
   endpoint: string,
@@ -61,6 +64,19 @@ export async function createSession(
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     }
   }
+}
+
+/**
+ * Whether the BFF may have created, or may still be creating, a session under the failed
+ * attempt's Idempotency-Key: no answer at all (`network`, `timeout`), a `409` (the same key still
+ * in progress) or a 5xx (the BFF records no failure, and a gateway's 502/504 may hide a session
+ * made behind it). The next attempt at the same request must then send the same key, so the BFF
+ * replays that session instead of creating a second one. Any other answer (2xx that is not a
+ * session, 4xx refusal, 429) is definite: the next attempt gets a fresh key.
+ */
+export function unsettled({ status = 504 }: CheckoutFailure): boolean {
+  // No answer at all counts as a gateway timeout.
+  return status === 409 || status > 499;
 }
 
 async function readAnswer(response: Response): Promise<CreateSessionResult> {

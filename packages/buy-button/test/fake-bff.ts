@@ -11,12 +11,20 @@ import type { SessionCreated, SessionStatus } from '../src/wire.js';
  *
  * modes: `ok` (201), `hold` (201 once the test posts `<url>/<test-id>/release`),
  * `problem-<status>` (RFC 9457 problem), `drop-once` (socket closed on the first request, then
- * 201), `drop` (socket always closed), `hang` (never answers), `garbage` (201 that is no session).
- * `GET <url>/<test-id>/log` lists the POSTs it received; `GET <url>/<test-id>/<mode>/sessions/:id`
- * answers the shopper-safe status to a request that carries that session's receipt.
+ * 201), `drop` (socket always closed), `hang` (never answers, though the session is created, as
+ * a BFF whose answer is lost would), `garbage` (201 that is no session), `redirect-<url>` (201
+ * whose `redirectUrl` is the percent-encoded `<url>`). Modes joined by commas answer the 1st,
+ * 2nd… POST in turn, the last one repeating: `hang,ok` hangs once, then answers 201.
+ * Sessions are kept per Idempotency-Key: a request that repeats a key gets the same session.
+ * `GET <url>/<test-id>/log` lists the POSTs it received (with the id of the session each one
+ * created or replayed); `GET <url>/<test-id>/<mode>/sessions/:id` answers the shopper-safe
+ * status to a request that carries that session's receipt.
  */
 export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }> {
-  const logs = new Map<string, Array<{ idempotencyKey: string | null; body: unknown }>>();
+  const logs = new Map<
+    string,
+    Array<{ idempotencyKey: string | null; body: unknown; sessionId?: string }>
+  >();
   const held = new Map<string, Array<() => void>>();
   const sessionsByKey = new Map<string, SessionCreated>();
   const hanging = new Set<ServerResponse>();
@@ -31,12 +39,12 @@ export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }>
     res.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
     if (req.method === 'OPTIONS') return send(res, 204);
 
-    const [testId = '', mode = '', resource = '', sessionId] = (req.url ?? '/')
+    const [testId = '', modes = '', resource = '', sessionId] = (req.url ?? '/')
       .split('?')[0]
       ?.split('/')
       .slice(1) ?? [''];
-    if (req.method === 'GET' && mode === 'log') return send(res, 200, logs.get(testId) ?? []);
-    if (req.method === 'POST' && mode === 'release') {
+    if (req.method === 'GET' && modes === 'log') return send(res, 200, logs.get(testId) ?? []);
+    if (req.method === 'POST' && modes === 'release') {
       for (const release of held.get(testId)?.splice(0) ?? []) release();
       return send(res, 204);
     }
@@ -63,7 +71,13 @@ export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }>
     const idempotencyKey = header(req, 'idempotency-key');
     const log = logs.get(testId) ?? [];
     logs.set(testId, log);
-    log.push({ idempotencyKey, body });
+    const entry: { idempotencyKey: string | null; body: unknown; sessionId?: string } = {
+      idempotencyKey,
+      body,
+    };
+    log.push(entry);
+    const steps = modes.split(',');
+    const mode = steps[Math.min(log.length, steps.length) - 1] ?? '';
 
     const created = (): SessionCreated => {
       const key = `${testId}:${idempotencyKey ?? ++sequence}`;
@@ -79,11 +93,16 @@ export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }>
         };
         sessionsByKey.set(key, session);
       }
+      entry.sessionId = session.sessionId;
       return session;
     };
 
     if (mode === 'ok') return send(res, 201, created());
     if (mode === 'garbage') return send(res, 201, { hello: 'world' });
+    if (mode.startsWith('redirect-')) {
+      const redirectUrl = decodeURIComponent(mode.slice('redirect-'.length));
+      return send(res, 201, { ...created(), redirectUrl });
+    }
     if (mode === 'hold') {
       const queue = held.get(testId) ?? [];
       held.set(testId, queue);
@@ -91,6 +110,7 @@ export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }>
       return;
     }
     if (mode === 'hang') {
+      created();
       hanging.add(res);
       return;
     }

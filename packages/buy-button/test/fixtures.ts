@@ -9,6 +9,8 @@ let counter = 0;
 export interface LoggedRequest {
   idempotencyKey: string | null;
   body: CreateSessionRequest;
+  /** The session the fake BFF created or replayed for this request, if any. */
+  sessionId?: string;
 }
 
 /**

@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryJobQueue, type SetTimer } from './memory-job-queue.js';
-
-/** A clock and timers the test moves by hand. */
-function manualTime() {
-  const clock = { now: 0 };
-  const timers = new Set<{ at: number; task: () => void }>();
-  const setTimer: SetTimer = (task, delayMs) => {
-    const timer = { at: clock.now + delayMs, task };
-    timers.add(timer);
-    return () => timers.delete(timer);
-  };
-  const runUntil = async (end: number, idle: () => Promise<void>) => {
-    for (;;) {
-      await idle();
-      const next = [...timers].filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (next === undefined) break;
-      timers.delete(next);
-      clock.now = Math.max(clock.now, next.at);
-      next.task();
-    }
-    clock.now = end;
-    await idle();
-  };
-  return { clock, timers, setTimer, runUntil };
-}
+import { manualTime } from '../test/manual-time.js';
+import { MemoryJobQueue } from './memory-job-queue.js';
 
 describe('MemoryJobQueue', () => {
   it('runs thousands of delayed jobs each at its own due time, earliest first, on one timer', async () => {

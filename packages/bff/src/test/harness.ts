@@ -4,9 +4,10 @@ import { vi } from 'vitest';
 import { type BffDeps, createApp } from '../app.js';
 import { loadConfig } from '../config/load-config.js';
 import type { EventJob, OrderCheckJob, OutboxQueues } from '../outbox/job-queue.js';
-import { MemoryJobQueue, type SetTimer } from '../outbox/memory-job-queue.js';
+import { MemoryJobQueue } from '../outbox/memory-job-queue.js';
 import type { LogEntry } from '../runtime/logger.js';
 import { MemoryStore } from '../store/memory-store.js';
+import { manualTime } from './manual-time.js';
 
 export const SANDBOX_URL = 'http://sandbox.test';
 export const BFF_URL = 'http://bff.test';
@@ -62,7 +63,8 @@ export interface HarnessOptions {
  * nothing, and the outbox's delayed work runs when a test moves the clock (`advance`).
  */
 export function createHarness(options: HarnessOptions = {}) {
-  const clock = { now: START };
+  const time = manualTime(START);
+  const { clock, setTimer } = time;
   const now = () => clock.now;
   const logs: LogEntry[] = [];
   const received: ReceivedWebhook[] = [];
@@ -96,12 +98,6 @@ export function createHarness(options: HarnessOptions = {}) {
     throw new TypeError(`fetch failed: no route to ${origin}`);
   };
 
-  const timers = new Set<{ at: number; task: () => void }>();
-  const setTimer: SetTimer = (task, delayMs) => {
-    const timer = { at: clock.now + delayMs, task };
-    timers.add(timer);
-    return () => timers.delete(timer);
-  };
   const queues = {
     events: new MemoryJobQueue<EventJob>({ now, setTimer }),
     orderChecks: new MemoryJobQueue<OrderCheckJob>({ now, setTimer }),
@@ -130,19 +126,7 @@ export function createHarness(options: HarnessOptions = {}) {
   };
 
   /** Moves the clock on by `ms`, running each outbox timer due on the way at its own time. */
-  const advance = async (ms: number): Promise<void> => {
-    const end = clock.now + ms;
-    for (;;) {
-      await settle();
-      const next = [...timers].filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (next === undefined) break;
-      timers.delete(next);
-      clock.now = Math.max(clock.now, next.at);
-      next.task();
-    }
-    clock.now = end;
-    await settle();
-  };
+  const advance = (ms: number): Promise<void> => time.runUntil(clock.now + ms, settle);
 
   return { bff, sandbox, config, clock, logs, received, calls, store, queues, settle, advance };
 }

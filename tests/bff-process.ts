@@ -1,7 +1,31 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { FIXTURES } from '@buy-button/sandbox';
 
 const entry = fileURLToPath(new URL('../packages/bff/src/main.ts', import.meta.url));
+
+/** One receipt secret for every BFF a test run starts: instances of one merchant share it. */
+const RECEIPT_SECRET = randomBytes(32).toString('base64url');
+
+/**
+ * The settings every system test's BFF shares: the sandbox at `sandboxUrl` with its service
+ * account, the shop's origin, the coffee button, the run's receipt secret, loopback only.
+ */
+export function bffSettings(sandboxUrl: string, shop: string): Record<string, string> {
+  return {
+    UPSTREAM_API_URL: `${sandboxUrl}/api`,
+    PORTAL_URL: `${sandboxUrl}/pay`,
+    UPSTREAM_EMAIL: FIXTURES.accounts.service.email,
+    UPSTREAM_PASSWORD: FIXTURES.accounts.service.password,
+    ALLOWED_ORIGINS: shop,
+    BUTTONS: JSON.stringify({
+      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
+    }),
+    RECEIPT_SECRET,
+    HOST: '127.0.0.1',
+  };
+}
 
 export interface BffProcess {
   url: string;

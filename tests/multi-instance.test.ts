@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { FIXTURES, type RunningSandbox, startSandbox } from '@buy-button/sandbox';
+import { type RunningSandbox, startSandbox } from '@buy-button/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/free-port.js';
 import { type RunningRedisServer, startRedisServer } from '../scripts/redis-server.js';
-import { type BffProcess, startBffProcess } from './bff-process.js';
+import { type BffProcess, bffSettings, startBffProcess } from './bff-process.js';
 import { startMerchantReceiver } from './merchant-receiver.js';
 
 const SHOP = 'http://shop.test';
@@ -21,22 +21,13 @@ beforeAll(async () => {
   const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   merchant = await startMerchantReceiver(webhookSecret);
   const shared = {
-    UPSTREAM_API_URL: `${sandbox.url}/api`,
-    PORTAL_URL: `${sandbox.url}/pay`,
-    UPSTREAM_EMAIL: FIXTURES.accounts.service.email,
-    UPSTREAM_PASSWORD: FIXTURES.accounts.service.password,
-    ALLOWED_ORIGINS: SHOP,
-    BUTTONS: JSON.stringify({
-      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
-    }),
-    RECEIPT_SECRET: randomBytes(32).toString('base64url'),
+    ...bffSettings(sandbox.url, SHOP),
     WEBHOOK_FORWARD_URL: merchant.url,
     WEBHOOK_SECRET: webhookSecret,
     REDIS_URL: redis.url,
     RATE_LIMIT: `${RATE_LIMIT}/60s`,
     // Each test is its own shopper, told apart by the address a load balancer forwards.
     TRUST_PROXY: '1',
-    HOST: '127.0.0.1',
   };
   const [portA, portB] = await Promise.all([freePort(), freePort()]);
   const start = (port: number) =>

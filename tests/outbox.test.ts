@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { FIXTURES, type RunningSandbox, startSandbox } from '@buy-button/sandbox';
+import { type RunningSandbox, startSandbox } from '@buy-button/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/free-port.js';
 import { type RunningRedisServer, startRedisServer } from '../scripts/redis-server.js';
-import { type BffProcess, startBffProcess } from './bff-process.js';
+import { type BffProcess, bffSettings, startBffProcess } from './bff-process.js';
 import { startMerchantReceiver } from './merchant-receiver.js';
 
 // Payment events must survive what a deployment goes through: a shop that is down, a BFF killed
@@ -322,15 +322,7 @@ describe('operating the outbox from the command line', () => {
 /** A BFF of this test's sandbox and shop, on `redisUrl`, with a quick retry schedule. */
 function bffEnv(webhookUrl: string, redisUrl: string) {
   return {
-    UPSTREAM_API_URL: `${sandbox.url}/api`,
-    PORTAL_URL: `${sandbox.url}/pay`,
-    UPSTREAM_EMAIL: FIXTURES.accounts.service.email,
-    UPSTREAM_PASSWORD: FIXTURES.accounts.service.password,
-    ALLOWED_ORIGINS: SHOP,
-    BUTTONS: JSON.stringify({
-      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
-    }),
-    RECEIPT_SECRET: 'r'.repeat(40),
+    ...bffSettings(sandbox.url, SHOP),
     WEBHOOK_FORWARD_URL: webhookUrl,
     WEBHOOK_SECRET,
     WEBHOOK_TIMEOUT_MS: '1000',
@@ -339,6 +331,5 @@ function bffEnv(webhookUrl: string, redisUrl: string) {
     RECONCILE_MARGIN_MS: String(RECONCILE_MARGIN_MS),
     REDIS_URL: redisUrl,
     RATE_LIMIT: '0',
-    HOST: '127.0.0.1',
   };
 }

@@ -301,7 +301,9 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
       title: 'buy-button BFF',
       version: '0.1.0',
       description: 'Checkout sessions for <buy-button>; errors are RFC 9457 problem details.',
+      license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },
     },
+    servers: [{ url: config.publicUrl, description: 'This BFF (PUBLIC_URL)' }],
   });
 
   app.notFound((c) => problemResponse(c, new ProblemError('notFound')));

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type BffApp, type BffDeps, createApp } from './app.js';
@@ -42,7 +43,8 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const port = options.port ?? config.port;
   const host = options.host ?? config.host;
   const log = options.deps?.log ?? jsonLogger;
-  if (options.deps?.scriptBundle === undefined && (await loadElementBundle()) === undefined) {
+  const built = options.deps?.scriptBundle === undefined ? await loadElementBundle(log) : undefined;
+  if (options.deps?.scriptBundle === undefined && built === undefined) {
     log({
       level: 'warn',
       msg: 'buy-button.js is not built: run "pnpm --filter @buy-button/element build"; /buy-button.js answers 503 until then',
@@ -52,7 +54,7 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
     clientIp: (c) => getConnInfo(c).remote.address,
     // A `fetch` in `deps` is for the default, Fetch-based transport (tests route it in-process).
     ...(options.deps?.fetch === undefined ? { transport: createNodeHttpTransport() } : {}),
-    scriptBundle: loadElementBundle,
+    scriptBundle: built ?? (() => loadElementBundle(log)),
     ...options.deps,
   });
   const server = createServer(getRequestListener(app.fetch, { hostname: host }));
@@ -123,12 +125,51 @@ async function logOutbox(app: BffApp, log: Logger): Promise<void> {
   }
 }
 
-/** Reads the element's script-tag bundle; `undefined` until it is built (retried per request). */
-async function loadElementBundle(): Promise<ScriptBundle | undefined> {
+/**
+ * Reads the element's script-tag bundle, with what its build writes beside it: the brotli and
+ * gzip copies and the source map. `undefined` until it is built (retried per request). A copy
+ * that does not decompress to the bundle (left from another build) is not used.
+ */
+export async function loadElementBundle(
+  log: Logger,
+  path = fileURLToPath(import.meta.resolve('@buy-button/element/buy-button.js')),
+): Promise<ScriptBundle | undefined> {
+  let code: Buffer;
   try {
-    const path = fileURLToPath(import.meta.resolve('@buy-button/element/buy-button.js'));
-    return { body: await readFile(path, 'utf8') };
+    code = await readFile(path);
   } catch {
     return undefined;
+  }
+  const bundle: ScriptBundle = { body: code.toString('utf8') };
+  const optional = (file: string) => readFile(file).catch(() => undefined);
+  const [br, gzip, map] = await Promise.all([
+    optional(`${path}.br`),
+    optional(`${path}.gz`),
+    optional(`${path}.map`),
+  ]);
+  const copies = [
+    ['br', '.br', br, brotliDecompressSync],
+    ['gzip', '.gz', gzip, gunzipSync],
+  ] as const;
+  for (const [coding, suffix, bytes, decompress] of copies) {
+    if (bytes === undefined) continue;
+    if (decompressesTo(bytes, decompress, code)) {
+      bundle[coding] = bytes;
+      continue;
+    }
+    log({
+      level: 'warn',
+      msg: `${path}${suffix} is not the bundle compressed (left from another build?): not served; rebuild the element`,
+    });
+  }
+  if (map !== undefined) bundle.map = map.toString('utf8');
+  return bundle;
+}
+
+function decompressesTo(bytes: Buffer, decompress: (bytes: Buffer) => Buffer, plain: Buffer) {
+  try {
+    return decompress(bytes).equals(plain);
+  } catch {
+    return false;
   }
 }

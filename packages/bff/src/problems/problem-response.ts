@@ -8,11 +8,16 @@ import { ProblemError } from './problem-error.js';
 const FORM_CONTENT = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 /**
- * A browser posting a form (JavaScript off) shows our answer to the shopper as a page, so form
- * requests get a small HTML page carrying the same status; everyone else gets problem+json.
+ * A browser posting the checkout form (JavaScript off) shows our answer to the shopper as a page,
+ * so form posts to `/sessions` get a small HTML page carrying the same status; everyone else
+ * (the payment callback and unknown paths included) gets problem+json.
  */
 export function wantsHtml(c: Context): boolean {
-  return c.req.method === 'POST' && FORM_CONTENT.test(c.req.header('content-type') ?? '');
+  return (
+    c.req.method === 'POST' &&
+    c.req.path === '/sessions' &&
+    FORM_CONTENT.test(c.req.header('content-type') ?? '')
+  );
 }
 
 /** Turns any thrown value into a problem answer; the one error mapper of the app. */

@@ -72,18 +72,90 @@ export const webhookBody = z.looseObject({
   code: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
 });
 
-const problem = (description: string) => ({
+/** The small HTML page a refused form post (JavaScript off) gets, with the same status. */
+export const problemPageSchema = z.string().openapi('ProblemPage', {
+  description:
+    'A form post (application/x-www-form-urlencoded or multipart/form-data) is refused with a small HTML page for the shopper, with the same status and title as the problem.',
+  example: '<!doctype html><html lang="en">…<h1>This button is not sold here</h1>…</html>',
+});
+
+type HeaderName = 'Retry-After' | 'WWW-Authenticate';
+
+/** Response headers the BFF sets on some answers. */
+const HEADERS = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  'WWW-Authenticate': {
+    description: 'The receipt is a Bearer token.',
+    schema: { type: 'string', example: 'Bearer error="invalid_token"' },
+  },
+} as const;
+
+const headers = (names: readonly HeaderName[]) =>
+  names.length === 0
+    ? {}
+    : { headers: Object.fromEntries(names.map((name) => [name, HEADERS[name]])) };
+
+/** An `application/problem+json` answer (RFC 9457). */
+const problem = (description: string, withHeaders: readonly HeaderName[] = []) => ({
   description,
   content: { 'application/problem+json': { schema: problemSchema } },
+  ...headers(withHeaders),
+});
+
+/** A refusal of `POST /sessions`: problem+json, or the HTML page when the body was a form. */
+const formProblem = (description: string, withHeaders: readonly HeaderName[] = []) => ({
+  description: `${description} (a form post gets the HTML page)`,
+  content: {
+    'application/problem+json': { schema: problemSchema },
+    'text/html': { schema: problemPageSchema },
+  },
+  ...headers(withHeaders),
+});
+
+/** What any route may answer when something breaks that should not: a bug. */
+const INTERNAL = { 500: problem('Internal error: a bug, logged under the X-Request-Id') } as const;
+
+/** What every call that reads the upstream may answer when it fails. */
+const upstreamFailures = (answer: typeof problem) => ({
+  502: answer('The payment API failed, refused the credential, or answered something unreadable'),
+  503: answer(
+    'The payment API is unavailable (upstream-unavailable), or the shared store is (store-unavailable, with Retry-After)',
+    ['Retry-After'],
+  ),
+  504: answer('The payment API did not answer in time'),
 });
 
 const receiptAuth = [{ receipt: [] }];
+/** Public operations: no credential. */
+const PUBLIC: Record<string, string[]>[] = [];
+
+/** The script, its map: loadable from any page, cached 5 minutes then revalidated. */
+const cacheable = {
+  ETag: {
+    description: 'Strong tag of this representation: each content coding has its own.',
+    schema: { type: 'string' },
+    required: true,
+  },
+  'Cache-Control': { schema: { type: 'string', example: 'public, max-age=300' } },
+} as const;
+
+/** The script's answers depend on `Accept-Encoding`. */
+const varies = {
+  Vary: { schema: { type: 'string', const: 'Accept-Encoding' }, required: true },
+} as const;
 
 export const ROUTES = {
   createSession: createRoute({
     method: 'post',
     path: '/sessions',
+    operationId: 'createSession',
     summary: 'Start a checkout for a catalog button',
+    description:
+      'A JSON call gets 201 and the session. A form post (the element without JavaScript) gets 303 to the payment portal, and its refusals as an HTML page.',
+    security: PUBLIC,
     request: {
       headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
       body: {
@@ -99,22 +171,32 @@ export const ROUTES = {
         description: 'Created',
         content: { 'application/json': { schema: sessionCreatedSchema } },
       },
-      303: { description: 'Form post: redirect to the payment portal' },
-      400: problem('Invalid request, price or URL'),
-      403: problem('Foreign origin'),
-      404: problem('Unknown button'),
-      409: problem('Same Idempotency-Key still in progress'),
-      413: problem('Body too large'),
-      422: problem('Idempotency-Key reused with another body'),
-      429: problem('Rate limited'),
-      502: problem('Upstream error'),
-      503: problem('Upstream unavailable'),
-      504: problem('Upstream timeout'),
+      303: {
+        description: 'Form post: redirect to the payment portal',
+        headers: {
+          Location: {
+            description: 'The payment portal, `PORTAL_URL?code=<conversionCode>`',
+            schema: { type: 'string', format: 'uri' },
+            required: true,
+          },
+        },
+      },
+      400: formProblem('Invalid request, body, price, URL or Idempotency-Key'),
+      403: formProblem('Foreign origin, hidden origin, or a form post without Origin or Referer'),
+      404: formProblem('Unknown button'),
+      409: problem('Same Idempotency-Key still in progress on another instance', ['Retry-After']),
+      413: formProblem('Body over 16 KB'),
+      415: problem('Neither JSON nor a form'),
+      422: problem('Idempotency-Key reused with another request'),
+      429: formProblem('Over RATE_LIMIT for this client', ['Retry-After']),
+      ...upstreamFailures(formProblem),
+      500: formProblem('Internal error: a bug, logged under the X-Request-Id'),
     },
   }),
   getSession: createRoute({
     method: 'get',
     path: '/sessions/{id}',
+    operationId: 'getSessionStatus',
     summary: 'Shopper-safe status of a session',
     security: receiptAuth,
     request: { params: z.object({ id: sessionIdParam }) },
@@ -123,14 +205,19 @@ export const ROUTES = {
         description: 'Status',
         content: { 'application/json': { schema: sessionStatusSchema } },
       },
-      401: problem('Missing, invalid or expired receipt'),
+      400: problem('The payment API refused the read as invalid'),
+      401: problem('Missing, invalid or expired receipt', ['WWW-Authenticate']),
       403: problem('Receipt for another session'),
       404: problem('Unknown session'),
+      429: problem('Over 60 reads and cancels a minute for this receipt', ['Retry-After']),
+      ...upstreamFailures(problem),
+      ...INTERNAL,
     },
   }),
   cancelSession: createRoute({
     method: 'delete',
     path: '/sessions/{id}',
+    operationId: 'cancelSession',
     summary: 'Cancel a session (its pending order)',
     security: receiptAuth,
     request: { params: z.object({ id: sessionIdParam }) },
@@ -139,17 +226,24 @@ export const ROUTES = {
         description: 'Status after cancel',
         content: { 'application/json': { schema: sessionStatusSchema } },
       },
-      401: problem('Missing, invalid or expired receipt'),
-      403: problem('Receipt for another session or foreign origin'),
+      400: problem('The payment API refused the cancel as invalid'),
+      401: problem('Missing, invalid or expired receipt', ['WWW-Authenticate']),
+      403: problem('Receipt for another session, or foreign origin'),
       404: problem('Unknown session'),
+      413: problem('Body over 16 KB'),
+      429: problem('Over 60 reads and cancels a minute for this receipt', ['Retry-After']),
+      ...upstreamFailures(problem),
+      ...INTERNAL,
     },
   }),
   paymentWebhook: createRoute({
     method: 'post',
     path: '/webhooks/payment',
+    operationId: 'receivePaymentCallback',
     summary: 'Upstream payment callback (re-verified upstream, never trusted)',
     description:
       'The order is read again from the upstream; a final state is recorded as a payment event in the outbox before the 202, then delivered to WEBHOOK_FORWARD_URL at least once.',
+    security: PUBLIC,
     request: { body: { content: { 'application/json': { schema: webhookBody } } } },
     responses: {
       202: {
@@ -161,32 +255,92 @@ export const ROUTES = {
         },
       },
       400: problem('No usable code'),
-      413: problem('Body too large'),
+      413: problem('Body over 16 KB'),
+      429: problem('Over CALLBACK_RATE_LIMIT for this client', ['Retry-After']),
       503: problem(
-        'The order cannot be read again, or the outbox cannot store the event; send the callback again (Retry-After)',
+        'The order cannot be read again, or the outbox cannot store the event; send the callback again',
+        ['Retry-After'],
       ),
+      ...INTERNAL,
     },
   }),
   script: createRoute({
     method: 'get',
     path: '/buy-button.js',
+    operationId: 'getScript',
     summary: 'The <buy-button> script-tag bundle',
+    description:
+      'Precompressed per Accept-Encoding (br, then gzip, q-values honoured; identity otherwise), with Vary: Accept-Encoding and an ETag per representation.',
+    security: PUBLIC,
     responses: {
-      200: { description: 'JavaScript', content: { 'text/javascript': { schema: z.string() } } },
-      304: { description: 'Not modified' },
+      200: {
+        description: 'JavaScript',
+        headers: {
+          ...cacheable,
+          'Content-Encoding': {
+            description: 'br or gzip when the client accepts it; absent for the plain script',
+            schema: { type: 'string', enum: ['br', 'gzip'] },
+          },
+          ...varies,
+        },
+        content: { 'text/javascript': { schema: z.string() } },
+      },
+      304: {
+        description: 'Not modified: If-None-Match names the tag of the representation chosen',
+        headers: { ...cacheable, ...varies },
+      },
       503: problem('Bundle not built'),
+      ...INTERNAL,
+    },
+  }),
+  scriptMap: createRoute({
+    method: 'get',
+    path: '/buy-button.js.map',
+    operationId: 'getScriptSourceMap',
+    summary: 'The source map the bundle names',
+    security: PUBLIC,
+    responses: {
+      200: {
+        description: 'Source map (revision 3)',
+        headers: cacheable,
+        content: {
+          'application/json': {
+            schema: z
+              .looseObject({ version: z.literal(3), mappings: z.string() })
+              .openapi('SourceMap'),
+          },
+        },
+      },
+      304: { description: 'Not modified', headers: cacheable },
+      404: problem('The bundle came without a map (and names none)'),
+      503: problem('Bundle not built'),
+      ...INTERNAL,
     },
   }),
   healthz: createRoute({
     method: 'get',
     path: '/healthz',
+    operationId: 'getHealth',
     summary: 'Process is up',
-    responses: { 200: { description: 'Up' } },
+    security: PUBLIC,
+    responses: {
+      200: {
+        description: 'Up',
+        content: {
+          'application/json': {
+            schema: z.object({ status: z.literal('ok') }).openapi('Health'),
+          },
+        },
+      },
+      ...INTERNAL,
+    },
   }),
   readyz: createRoute({
     method: 'get',
     path: '/readyz',
+    operationId: 'getReadiness',
     summary: 'Upstream reachable and a token obtainable; the outbox figures',
+    security: PUBLIC,
     responses: {
       200: {
         description: 'Ready',
@@ -209,6 +363,31 @@ export const ROUTES = {
         },
       },
       503: problem('Not ready: no token, no upstream, or the shared store does not answer'),
+      ...INTERNAL,
+    },
+  }),
+  openapi: createRoute({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This document',
+    security: PUBLIC,
+    responses: {
+      200: {
+        description: 'OpenAPI 3.1',
+        content: {
+          'application/json': {
+            schema: z
+              .looseObject({
+                openapi: z.string().regex(/^3\.1\.\d+$/),
+                info: z.looseObject({ title: z.string(), version: z.string() }),
+                paths: z.record(z.string(), z.unknown()),
+              })
+              .openapi('OpenApiDocument'),
+          },
+        },
+      },
+      ...INTERNAL,
     },
   }),
 } as const;

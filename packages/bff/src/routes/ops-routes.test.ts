@@ -127,7 +127,9 @@ describe('/openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/buy-button.js',
+      '/buy-button.js.map',
       '/healthz',
+      '/openapi.json',
       '/readyz',
       '/sessions',
       '/sessions/{id}',

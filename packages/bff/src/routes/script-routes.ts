@@ -1,13 +1,23 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { BffEnv } from '../app-env.js';
 import { ProblemError } from '../problems/problem-error.js';
 import type { Logger } from '../runtime/logger.js';
 
 /** The element's script-tag build, as served at `/buy-button.js`. */
 export interface ScriptBundle {
+  /** The script as built (`dist/buy-button.js`). */
   body: string;
-  /** Strong ETag, quoted. Computed from the content (SHA-256) when left out. */
+  /**
+   * Strong ETag of `body`, quoted. Computed from the content (SHA-256) when left out. The
+   * compressed copies answer with tags derived from it (`"…-br"`, `"…-gzip"`).
+   */
   etag?: string;
+  /** `body` compressed with brotli (`dist/buy-button.js.br`), for clients accepting `br`. */
+  br?: Uint8Array;
+  /** `body` compressed with gzip (`dist/buy-button.js.gz`), for clients accepting `gzip`. */
+  gzip?: Uint8Array;
+  /** The source map (`dist/buy-button.js.map`), served at `/buy-button.js.map`. */
+  map?: string;
 }
 
 /** A bundle, or a loader the runtime entry provides (the app itself never reads files). */
@@ -16,10 +26,36 @@ export type ScriptBundleSource = ScriptBundle | (() => Promise<ScriptBundle | un
 /** The URL is not versioned: browsers keep it 5 minutes, then revalidate with the ETag. */
 const CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=86400';
 
+/** Content codings the bundle may come precompressed in, most preferred first. */
+const CODINGS = ['br', 'gzip'] as const;
+type Coding = (typeof CODINGS)[number];
+
+/** One representation of a resource: what is sent, and its entity tag. */
+interface Representation {
+  body: string | Uint8Array<ArrayBuffer>;
+  etag: string;
+}
+
+interface LoadedBundle {
+  identity: Representation;
+  encoded: Partial<Record<Coding, Representation>>;
+  map: Representation | undefined;
+}
+
+/** The source map the bundle may name; the route below serves it. */
+const MAP_FILE = 'buy-button.js.map';
+/** A trailing `//# sourceMappingURL=…` comment (or the legacy `//@`), as bundlers write it. */
+const SOURCE_MAP_COMMENT = /\n?\/\/[#@] sourceMappingURL=(\S*)\s*$/;
+
 /**
  * `GET /buy-button.js`, loadable from any shop page: `Access-Control-Allow-Origin: *` and
- * `Cross-Origin-Resource-Policy: cross-origin`, strong ETag with 304s. Without a bundle it is a
- * 503 problem and the log says how to build one.
+ * `Cross-Origin-Resource-Policy: cross-origin`, precompressed brotli or gzip as `Accept-Encoding`
+ * allows (`Vary: Accept-Encoding`), a strong ETag per representation with 304s. Without a bundle
+ * it is a 503 problem and the log says how to build one.
+ *
+ * `GET /buy-button.js.map` serves the source map the bundle names. A bundle that names a map
+ * it did not come with is served without that comment (and uncompressed, as its compressed copies
+ * still carry it), so the URL a browser's devtools follow never answers 404.
  */
 export function scriptRoutes({
   source,
@@ -28,18 +64,18 @@ export function scriptRoutes({
   source: ScriptBundleSource | undefined;
   log: Logger;
 }) {
-  let ready: { body: string; etag: string } | undefined;
+  let ready: LoadedBundle | undefined;
   let warned = false;
 
-  const load = async (): Promise<{ body: string; etag: string } | undefined> => {
+  const load = async (): Promise<LoadedBundle | undefined> => {
     if (ready !== undefined) return ready;
     const bundle = typeof source === 'function' ? await source() : source;
     if (bundle === undefined) return undefined;
-    ready = { body: bundle.body, etag: bundle.etag ?? (await contentEtag(bundle.body)) };
+    ready = await prepare(bundle, log);
     return ready;
   };
 
-  return new Hono<BffEnv>().get('/buy-button.js', async (c) => {
+  const loaded = async (c: Context<BffEnv>): Promise<LoadedBundle> => {
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
     const bundle = await load();
@@ -55,11 +91,139 @@ export function scriptRoutes({
         detail: 'The element bundle has not been built on this server.',
       });
     }
-    c.header('ETag', bundle.etag);
-    c.header('Cache-Control', CACHE_CONTROL);
-    if (etagMatches(c.req.header('if-none-match'), bundle.etag)) return c.body(null, 304);
-    return c.body(bundle.body, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
-  });
+    return bundle;
+  };
+
+  return new Hono<BffEnv>()
+    .get('/buy-button.js', async (c) => {
+      const bundle = await loaded(c);
+      c.header('Vary', 'Accept-Encoding');
+      const coding = negotiateEncoding(
+        c.req.header('accept-encoding'),
+        CODINGS.filter((name) => bundle.encoded[name] !== undefined),
+      );
+      const chosen = coding === undefined ? undefined : bundle.encoded[coding];
+      if (coding === undefined || chosen === undefined) {
+        return answer(c, bundle.identity, 'text/javascript; charset=utf-8');
+      }
+      return answer(c, chosen, 'text/javascript; charset=utf-8', { 'Content-Encoding': coding });
+    })
+    .get(`/${MAP_FILE}`, async (c) => {
+      const bundle = await loaded(c);
+      if (bundle.map === undefined) throw new ProblemError('notFound');
+      return answer(c, bundle.map, 'application/json; charset=utf-8');
+    });
+}
+
+/** 200 with the representation, or 304 when `If-None-Match` names its tag. */
+function answer(
+  c: Context<BffEnv>,
+  representation: Representation,
+  contentType: string,
+  headers: Record<string, string> = {},
+) {
+  c.header('ETag', representation.etag);
+  c.header('Cache-Control', CACHE_CONTROL);
+  if (etagMatches(c.req.header('if-none-match'), representation.etag)) return c.body(null, 304);
+  return c.body(representation.body, 200, { 'Content-Type': contentType, ...headers });
+}
+
+/** The representations of a bundle, with their tags: computed once. */
+async function prepare(bundle: ScriptBundle, log: Logger): Promise<LoadedBundle> {
+  let body = bundle.body;
+  let etag = bundle.etag;
+  let useCompressed = true;
+  const comment = SOURCE_MAP_COMMENT.exec(body);
+  const named = comment?.[1];
+  if (
+    comment !== null &&
+    named !== undefined &&
+    !named.startsWith('data:') &&
+    !(named === MAP_FILE && bundle.map !== undefined)
+  ) {
+    body = body.slice(0, comment.index);
+    // Another body, so another tag than the one given for the original.
+    etag = undefined;
+    useCompressed = false;
+    const dropped = bundle.br !== undefined || bundle.gzip !== undefined;
+    log({
+      level: 'warn',
+      msg: `buy-button.js names the source map "${named}", which is not given: the comment is left out${
+        dropped ? ' and the compressed copies (which carry it) are not used' : ''
+      }; give the bundle its map`,
+    });
+  }
+  etag ??= await contentEtag(new TextEncoder().encode(body));
+  const encoded: LoadedBundle['encoded'] = {};
+  for (const coding of useCompressed ? CODINGS : []) {
+    const bytes = bundle[coding];
+    if (bytes !== undefined)
+      encoded[coding] = { body: copy(bytes), etag: variantTag(etag, coding) };
+  }
+  const map =
+    bundle.map === undefined
+      ? undefined
+      : { body: bundle.map, etag: await contentEtag(new TextEncoder().encode(bundle.map)) };
+  return { identity: { body, etag }, encoded, map };
+}
+
+/** A copy on its own `ArrayBuffer` (what a `Response` body takes), safe from later writes. */
+function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(bytes.byteLength);
+  out.set(bytes);
+  return out;
+}
+
+/**
+ * The tag of a content-coded representation: another representation, so another tag (RFC 9110
+ * §8.8.3), derived from the plain one's. `"abc"` → `"abc-br"`, `W/"abc"` → `W/"abc-br"`.
+ */
+function variantTag(etag: string, coding: Coding): string {
+  const match = /^(W\/)?"(.*)"$/.exec(etag);
+  if (match === null) return `"${etag}-${coding}"`;
+  return `${match[1] ?? ''}"${match[2]}-${coding}"`;
+}
+
+/**
+ * The content coding to answer with, per `Accept-Encoding` (RFC 9110 §12.5.3) among those the
+ * bundle has: the highest q-value wins, `br` before `gzip` before none on a tie; `*` stands for
+ * every coding not named; `q=0` refuses. `identity` not named (nor `*`) is the fallback, below any
+ * accepted coding. `undefined` is the plain body, also when nothing acceptable is available.
+ */
+export function negotiateEncoding(
+  header: string | undefined,
+  available: readonly Coding[],
+): Coding | undefined {
+  if (header === undefined || available.length === 0) return undefined;
+  const weights = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [token = '', ...params] = part.split(';').map((piece) => piece.trim());
+    if (token === '') continue;
+    let q = 1;
+    for (const param of params) {
+      const match = /^q\s*=\s*([01](?:\.\d{0,3})?)$/i.exec(param);
+      if (match !== null) q = Math.min(1, Number(match[1]));
+      else if (/^q\s*=/i.test(param)) q = Number.NaN;
+    }
+    if (Number.isNaN(q)) continue;
+    const name = token.toLowerCase() === 'x-gzip' ? 'gzip' : token.toLowerCase();
+    weights.set(name, Math.max(weights.get(name) ?? 0, q));
+  }
+  const star = weights.get('*');
+  const weight = (name: string): number => weights.get(name) ?? star ?? 0;
+  let best: Coding | undefined;
+  let bestQ = 0;
+  for (const coding of available) {
+    const q = weight(coding);
+    if (q > bestQ) {
+      best = coding;
+      bestQ = q;
+    }
+  }
+  // Plain wins only when named (directly or by `*`) with a higher q than every coding.
+  const identity = weights.get('identity') ?? star;
+  if (best !== undefined && identity !== undefined && identity > bestQ) return undefined;
+  return best;
 }
 
 /** RFC 9110: `If-None-Match` compares weakly and may list several tags, or be `*`. */
@@ -70,10 +234,8 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
 }
 
-async function contentEtag(body: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)),
-  );
+async function contentEtag(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   let binary = '';
   for (const byte of digest.subarray(0, 18)) binary += String.fromCharCode(byte);
   return `"${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')}"`;

@@ -8,6 +8,7 @@ import type { BffEnv } from './app-env.js';
 import { BODY_LIMIT_BYTES } from './body-limit.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { IdempotencyGuard } from './checkout/idempotency.js';
+import { OrderNotes } from './checkout/order-notes.js';
 import { createOrderRefGenerator, orderRefMatcher } from './checkout/order-ref.js';
 import { ReceiptSigner } from './checkout/receipt-signer.js';
 import { RedirectPolicy } from './checkout/redirect-policy.js';
@@ -156,9 +157,11 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
           timeoutMs: config.webhook.timeoutMs,
           now,
         });
+  const notes = new OrderNotes(store);
   const events = new PaymentEvents({
     queues,
     upstream,
+    notes,
     forwarder,
     isOrderRef,
     schedule: {
@@ -176,6 +179,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     catalog: config.buttons,
     upstream,
     receipts: new ReceiptSigner({ ...config.receipt, now }),
+    notes,
     redirects: new RedirectPolicy({ allowedOrigins: config.allowedRedirectOrigins }),
     nextOrderRef: createOrderRefGenerator({
       prefix: config.orderRefPrefix,

@@ -15,12 +15,21 @@ export interface CreateSessionRequest {
   buttonName?: string;
   /**
    * Where the portal sends the shopper after paying / canceling. Absolute, or relative to the
-   * requesting page's origin. May hold the placeholders `{ORDER_REF}` and `{RECEIPT}`.
+   * requesting page's origin. May hold the placeholders `{ORDER_REF}`, `{RECEIPT}` and
+   * `{REFERENCE}`.
    */
   returnUrl?: string;
   cancelUrl?: string;
   /** BCP 47 language tag of the shopper, e.g. `fr-FR`. */
   locale?: string;
+  /** Units bought, a whole number from 1 to the button's `maxQuantity` (default 1). */
+  quantity?: number;
+  /**
+   * The shop's own reference (cart, order or customer id): 1 to 64 of `[A-Za-z0-9._:-]`. Kept by
+   * the BFF with the session, returned by the status and in the payment event; never sent to the
+   * payment service.
+   */
+  reference?: string;
 }
 
 /** `201` answer of `POST /sessions`. */
@@ -45,8 +54,12 @@ export interface SessionStatus {
   sessionId: string;
   orderRef: string;
   status: PaymentStatus;
+  /** The total charged: unit price × quantity. */
   amount: string;
   currency: string;
+  quantity: number;
+  /** The shop's reference, when the checkout carried one. */
+  reference?: string;
 }
 
 /** RFC 9457 problem details, as every BFF error is sent (`application/problem+json`). */
@@ -59,4 +72,4 @@ export interface Problem {
 }
 
 /** Placeholders the BFF replaces in `returnUrl` / `cancelUrl` (raw or percent-encoded). */
-export const URL_PLACEHOLDERS = ['{ORDER_REF}', '{RECEIPT}'] as const;
+export const URL_PLACEHOLDERS = ['{ORDER_REF}', '{RECEIPT}', '{REFERENCE}'] as const;

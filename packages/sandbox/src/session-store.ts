@@ -425,9 +425,14 @@ function statusView(order: OrderRecord): OrderStatusView {
   };
 }
 
+/** Units of a fixed-price button one session may charge for (`price` = unit price × units). */
+const MAX_UNITS = 100;
+
 /**
- * The amount a session charges. A fixed-price button takes its own price (a different one is a
- * 400, never silently replaced); an open-price button requires a price inside its range.
+ * The amount a session charges. A fixed-price button takes its own price, or a whole number of
+ * units of it up to `MAX_UNITS` (a shop selling several of the article in one checkout, its
+ * `buttonName` saying how many); any other price is a 400, never silently replaced. An open-price
+ * button requires a price inside its range.
  */
 function priceFor(
   button: FixtureButton,
@@ -446,13 +451,14 @@ function priceFor(
   }
   if ('price' in button) {
     const fixed = toMinorUnits(button.price) ?? 0;
-    if (requested !== undefined && requested !== fixed) {
+    const units = requested === undefined ? 1 : requested / fixed;
+    if (requested !== undefined && !(Number.isInteger(units) && units >= 1 && units <= MAX_UNITS)) {
       errors.push({
         field: 'price',
-        message: `must be ${button.price} for this fixed-price button`,
+        message: `must be ${button.price} (or a whole number of units of it, up to ${MAX_UNITS}) for this fixed-price button`,
       });
     }
-    return { amount: formatMinorUnits(fixed), currency: button.currency, errors };
+    return { amount: formatMinorUnits(fixed * units), currency: button.currency, errors };
   }
   if (input.price === undefined) {
     errors.push({ field: 'price', message: 'is required for an open-price button' });

@@ -12,6 +12,7 @@ const coffee: CatalogButton = {
   currency: 'EUR',
   price: '4.50',
   priceMinor: 450,
+  maxQuantity: 5,
 };
 const donation: CatalogButton = {
   kind: 'open',
@@ -22,6 +23,7 @@ const donation: CatalogButton = {
   max: '500.00',
   minMinor: 100,
   maxMinor: 50_000,
+  maxQuantity: 1,
 };
 
 function kindOf(run: () => unknown): ProblemKind | undefined {
@@ -72,10 +74,15 @@ describe('amounts', () => {
 
 describe('resolveCheckoutPrice', () => {
   it('charges a fixed-price button its catalog price, with or without the same price sent', () => {
-    expect(resolveCheckoutPrice(coffee, {})).toEqual({ amount: '4.50', currency: 'EUR' });
+    expect(resolveCheckoutPrice(coffee, {})).toEqual({
+      amount: '4.50',
+      currency: 'EUR',
+      quantity: 1,
+    });
     expect(resolveCheckoutPrice(coffee, { price: '4.5', currency: 'eur' })).toEqual({
       amount: '4.50',
       currency: 'EUR',
+      quantity: 1,
     });
   });
 
@@ -83,12 +90,15 @@ describe('resolveCheckoutPrice', () => {
     expect(resolveCheckoutPrice(donation, { price: '12.3' })).toEqual({
       amount: '12.30',
       currency: 'EUR',
+      quantity: 1,
     });
     expect(resolveCheckoutPrice(donation, { price: '1' }).amount).toBe('1.00');
     expect(resolveCheckoutPrice(donation, { price: '500.00' }).amount).toBe('500.00');
   });
 
-  it.each<[string, CatalogButton, { price?: string; currency?: string }, ProblemKind]>([
+  it.each<
+    [string, CatalogButton, { price?: string; currency?: string; quantity?: number }, ProblemKind]
+  >([
     ['a cheaper fixed price', coffee, { price: '0.01' }, 'priceMismatch'],
     ['a zero fixed price', coffee, { price: '0' }, 'priceMismatch'],
     ['a garbage fixed price', coffee, { price: 'free' }, 'invalidPrice'],
@@ -105,7 +115,33 @@ describe('resolveCheckoutPrice', () => {
     ['a BOM before an amount', donation, { price: '\uFEFF12.50' }, 'invalidPrice'],
     ['a non-breaking space', donation, { price: '12.50\u00A0' }, 'invalidPrice'],
     ['a newline', donation, { price: '12.50\n' }, 'invalidPrice'],
+    ['a quantity of 0', coffee, { quantity: 0 }, 'invalidQuantity'],
+    ['a quantity of 1.5', coffee, { quantity: 1.5 }, 'invalidQuantity'],
+    ['a quantity over maxQuantity', coffee, { quantity: 6 }, 'invalidQuantity'],
+    ['a quantity of 10^9', coffee, { quantity: 1e9 }, 'invalidQuantity'],
+    [
+      'a quantity on a button sold one at a time',
+      donation,
+      { price: '5', quantity: 2 },
+      'invalidQuantity',
+    ],
   ])('refuses %s', (_name, button, requested, kind) => {
     expect(kindOf(() => resolveCheckoutPrice(button, requested))).toBe(kind);
+  });
+
+  it('charges the catalog unit price times the quantity, exactly, whatever price is sent', () => {
+    expect(resolveCheckoutPrice(coffee, { quantity: 3 })).toEqual({
+      amount: '13.50',
+      currency: 'EUR',
+      quantity: 3,
+    });
+    expect(resolveCheckoutPrice(coffee, { quantity: 3, price: '4.50' }).amount).toBe('13.50');
+    // A tampered total is refused, never charged.
+    expect(kindOf(() => resolveCheckoutPrice(coffee, { quantity: 3, price: '0.01' }))).toBe(
+      'priceMismatch',
+    );
+    // 0.10 × 3 is 0.30 in minor units, not 0.30000000000000004.
+    const dime = { ...coffee, price: '0.10', priceMinor: 10 };
+    expect(resolveCheckoutPrice(dime, { quantity: 3 }).amount).toBe('0.30');
   });
 });

@@ -3,15 +3,33 @@ import { ProblemError } from '../problems/problem-error.js';
 import { formatAmount, parseAmount } from './amount.js';
 
 /**
- * The amount and currency a checkout charges. A fixed price comes from the catalog only: a
- * browser-sent price that differs is refused rather than silently replaced, so a shopper never
- * lands on a portal showing a price other than the one the page showed them (a stale or tampered
- * page fails loudly). An open price must be a plain decimal inside the button's range.
+ * The amount and currency a checkout charges: the unit price times the quantity, in minor units
+ * (exact), on the server. A fixed price comes from the catalog only: a browser-sent price that
+ * differs is refused rather than silently replaced, so a shopper never lands on a portal showing a
+ * price other than the one the page showed them (a stale or tampered page fails loudly). An open
+ * price must be a plain decimal inside the button's range. The quantity must be a whole number
+ * from 1 to the button's `maxQuantity`.
  */
 export function resolveCheckoutPrice(
   button: CatalogButton,
-  requested: { price?: string | undefined; currency?: string | undefined },
-): { amount: string; currency: string } {
+  requested: {
+    price?: string | undefined;
+    currency?: string | undefined;
+    quantity?: number | undefined;
+  },
+): { amount: string; currency: string; quantity: number } {
+  const quantity = requested.quantity ?? 1;
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > button.maxQuantity) {
+    throw new ProblemError('invalidQuantity', {
+      detail:
+        button.maxQuantity === 1
+          ? 'This item is sold one at a time.'
+          : `Choose a quantity from 1 to ${button.maxQuantity}.`,
+      errors: [
+        { field: 'quantity', message: `must be a whole number from 1 to ${button.maxQuantity}` },
+      ],
+    });
+  }
   if (requested.currency !== undefined && requested.currency.toUpperCase() !== button.currency) {
     throw new ProblemError('currencyMismatch', {
       detail: `This button is sold in ${button.currency}.`,
@@ -32,7 +50,11 @@ export function resolveCheckoutPrice(
         errors: [{ field: 'price', message: `must be ${button.price} or left out` }],
       });
     }
-    return { amount: button.price, currency: button.currency };
+    return {
+      amount: formatAmount(button.priceMinor * quantity),
+      currency: button.currency,
+      quantity,
+    };
   }
   if (minor === undefined) {
     throw new ProblemError('invalidPrice', {
@@ -46,5 +68,5 @@ export function resolveCheckoutPrice(
       errors: [{ field: 'price', message: `must be between ${button.min} and ${button.max}` }],
     });
   }
-  return { amount: formatAmount(minor), currency: button.currency };
+  return { amount: formatAmount(minor * quantity), currency: button.currency, quantity };
 }

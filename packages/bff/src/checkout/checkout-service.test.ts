@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
+import { MemoryStore } from '../store/memory-store.js';
 import { testEnv } from '../test/harness.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import { CheckoutService } from './checkout-service.js';
+import { OrderNotes } from './order-notes.js';
 import { orderRefMatcher } from './order-ref.js';
 import { ReceiptSigner } from './receipt-signer.js';
 import { RedirectPolicy } from './redirect-policy.js';
@@ -12,6 +14,7 @@ function service(upstream: UpstreamClient, portalUrl = 'https://pay.example/pay'
   return new CheckoutService({
     catalog: config.buttons,
     upstream,
+    notes: new OrderNotes(new MemoryStore()),
     receipts: new ReceiptSigner({
       secret: 's'.repeat(32),
       ttlSeconds: 60,

@@ -5,6 +5,7 @@ import type { UpstreamClient } from '../upstream/upstream-client.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from '../upstream/upstream-error.js';
 import type { UpstreamCreateSession, UpstreamOrder } from '../upstream/upstream-schemas.js';
 import { resolveCheckoutPrice } from './checkout-price.js';
+import type { OrderNote, OrderNotes } from './order-notes.js';
 import { paymentStatusOf } from './payment-status.js';
 import { ReceiptError, type ReceiptSigner } from './receipt-signer.js';
 import { fillRedirectUrl, type RedirectPolicy } from './redirect-policy.js';
@@ -13,6 +14,8 @@ export interface CheckoutServiceOptions {
   catalog: ButtonCatalog;
   upstream: UpstreamClient;
   receipts: ReceiptSigner;
+  /** Quantity and reference, kept beside the upstream order. */
+  notes: OrderNotes;
   redirects: RedirectPolicy;
   nextOrderRef: () => string;
   isOrderRef: (value: string) => boolean;
@@ -57,7 +60,8 @@ export class CheckoutService {
         errors: [{ field: 'button', message: "is not in this shop's catalog" }],
       });
     }
-    const { amount, currency } = resolveCheckoutPrice(button, request);
+    const { amount, currency, quantity } = resolveCheckoutPrice(button, request);
+    const { reference } = request;
     const returnTemplate = this.#template(
       'returnUrl',
       request.returnUrl,
@@ -79,15 +83,18 @@ export class CheckoutService {
       orderRef,
       price: amount,
       currency,
-      buttonName: button.name,
+      buttonName: quantity === 1 ? button.name : `${quantity} × ${button.name}`,
       callbackUrl: o.callbackUrl,
     };
+    const values = { orderRef, receipt, reference };
     if (returnTemplate !== undefined) {
-      create.returnUrl = fillRedirectUrl('returnUrl', returnTemplate, { orderRef, receipt });
+      create.returnUrl = fillRedirectUrl('returnUrl', returnTemplate, values);
     }
     if (cancelTemplate !== undefined) {
-      create.cancelUrl = fillRedirectUrl('cancelUrl', cancelTemplate, { orderRef, receipt });
+      create.cancelUrl = fillRedirectUrl('cancelUrl', cancelTemplate, values);
     }
+    // Kept before the session exists: any instance may answer for it from then on.
+    await o.notes.save(orderRef, reference === undefined ? { quantity } : { quantity, reference });
 
     const session = await this.#upstream(() => o.upstream.createSession(create));
     if (session.orderRef !== orderRef) {
@@ -130,9 +137,12 @@ export class CheckoutService {
 
   /** Status of the session `id` (session id or orderRef) for the holder of `orderRef`'s receipt. */
   async readStatus(id: string, orderRef: string): Promise<SessionStatus> {
-    const order = await this.#ownedOrder(id, orderRef);
+    const [order, note] = await Promise.all([
+      this.#ownedOrder(id, orderRef),
+      this.#o.notes.read(orderRef),
+    ]);
     await this.#o.onOrderRead?.(order, 'status');
-    return this.#statusOf(order);
+    return this.#statusOf(order, note);
   }
 
   /** Cancels the session (its pending order); already final sessions just report their status. */
@@ -183,16 +193,17 @@ export class CheckoutService {
 
   async #canceled(order: UpstreamOrder): Promise<SessionStatus> {
     await this.#o.onOrderRead?.(order, 'cancel');
-    return this.#statusOf(order);
+    return this.#statusOf(order, await this.#o.notes.read(order.orderRef));
   }
 
-  #statusOf(order: UpstreamOrder): SessionStatus {
+  #statusOf(order: UpstreamOrder, note: OrderNote): SessionStatus {
     return {
       sessionId: order.sessionId ?? '',
       orderRef: order.orderRef,
       status: paymentStatusOf(order.state),
       amount: order.amount,
       currency: order.currency,
+      ...note,
     };
   }
 

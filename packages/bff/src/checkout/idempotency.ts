@@ -105,5 +105,7 @@ export function checkoutFingerprint(
     request.returnUrl ?? null,
     request.cancelUrl ?? null,
     request.locale ?? null,
+    request.quantity ?? 1,
+    request.reference ?? null,
   ]);
 }

@@ -6,6 +6,7 @@ export const MAX_REDIRECT_URL_LENGTH = 256;
 /** Placeholders, raw or as URL parsing leaves them in a path (`%7B...%7D`). */
 const ORDER_REF_PLACEHOLDER = /\{ORDER_REF\}|%7BORDER_REF%7D/gi;
 const RECEIPT_PLACEHOLDER = /\{RECEIPT\}|%7BRECEIPT%7D/gi;
+const REFERENCE_PLACEHOLDER = /\{REFERENCE\}|%7BREFERENCE%7D/gi;
 
 export type RedirectField = 'returnUrl' | 'cancelUrl';
 
@@ -60,17 +61,19 @@ export class RedirectPolicy {
 }
 
 /**
- * Fills `{ORDER_REF}` and `{RECEIPT}` (both are URL-safe: base32 and base64url) and enforces the
+ * Fills `{ORDER_REF}`, `{RECEIPT}` and `{REFERENCE}` (all URL-safe: base32, base64url and the
+ * reference's own charset; an absent reference leaves nothing) and enforces the
  * upstream's length limit on the final URL, the one the portal will use.
  */
 export function fillRedirectUrl(
   field: RedirectField,
   template: string,
-  values: { orderRef: string; receipt: string },
+  values: { orderRef: string; receipt: string; reference?: string | undefined },
 ): string {
   const url = template
     .replace(ORDER_REF_PLACEHOLDER, values.orderRef)
-    .replace(RECEIPT_PLACEHOLDER, values.receipt);
+    .replace(RECEIPT_PLACEHOLDER, values.receipt)
+    .replace(REFERENCE_PLACEHOLDER, values.reference ?? '');
   if (url.length > MAX_REDIRECT_URL_LENGTH) {
     throw new ProblemError('invalidRedirectUrl', {
       detail: `${field} is longer than ${MAX_REDIRECT_URL_LENGTH} characters once its placeholders are filled in.`,

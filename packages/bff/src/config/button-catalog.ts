@@ -10,6 +10,8 @@ export interface FixedPriceButton {
   /** Canonical two-decimal string, e.g. `"4.50"`. */
   price: string;
   priceMinor: number;
+  /** Units one checkout may buy (`maxQuantity`, default 1). */
+  maxQuantity: number;
 }
 
 /** A button whose amount the shopper chooses inside `[min, max]` (a donation, a top-up). */
@@ -22,6 +24,8 @@ export interface OpenPriceButton {
   max: string;
   minMinor: number;
   maxMinor: number;
+  /** Units one checkout may buy (`maxQuantity`, default 1). */
+  maxQuantity: number;
 }
 
 export type CatalogButton = FixedPriceButton | OpenPriceButton;
@@ -42,9 +46,15 @@ const name = z
   .min(1, { error: 'must not be empty' })
   .max(200, { error: 'must be at most 200 characters' });
 
-const fixedEntry = z.strictObject({ name, currency, price: amount });
+const maxQuantity = z
+  .number({ error: 'maxQuantity must be a whole number from 1 to 1000' })
+  .int({ error: 'maxQuantity must be a whole number from 1 to 1000' })
+  .min(1, { error: 'maxQuantity must be a whole number from 1 to 1000' })
+  .max(1000, { error: 'maxQuantity must be a whole number from 1 to 1000' })
+  .optional();
+const fixedEntry = z.strictObject({ name, currency, price: amount, maxQuantity });
 const openEntry = z
-  .strictObject({ name, currency, min: amount, max: amount })
+  .strictObject({ name, currency, min: amount, max: amount, maxQuantity })
   .refine((entry) => (parseAmount(entry.min) ?? 0) <= (parseAmount(entry.max) ?? 0), {
     error: 'min must not be above max',
     path: ['min'],
@@ -53,7 +63,10 @@ const openEntry = z
 /** Button ids go into upstream URLs and logs: a conservative charset keeps both clean. */
 export const BUTTON_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The `BUTTONS` setting: `{ "<id>": { name, price, currency } | { name, currency, min, max } }`. */
+/**
+ * The `BUTTONS` setting: `{ "<id>": { name, price, currency, maxQuantity? } | { name, currency,
+ * min, max, maxQuantity? } }`.
+ */
 export const buttonCatalogSchema = z
   .record(
     z.string().regex(BUTTON_ID, { error: 'button ids use A-Z, a-z, 0-9, "_" and "-" (1..64)' }),
@@ -75,6 +88,7 @@ export const buttonCatalogSchema = z
           currency: entry.currency,
           price: formatAmount(priceMinor),
           priceMinor,
+          maxQuantity: entry.maxQuantity ?? 1,
         });
       } else {
         const minMinor = parseAmount(entry.min) ?? 0;
@@ -88,6 +102,7 @@ export const buttonCatalogSchema = z
           max: formatAmount(maxMinor),
           minMinor,
           maxMinor,
+          maxQuantity: entry.maxQuantity ?? 1,
         });
       }
     }

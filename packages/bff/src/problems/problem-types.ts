@@ -19,6 +19,11 @@ export const PROBLEM = {
     status: 400,
     title: 'The amount is outside the allowed range',
   },
+  invalidQuantity: {
+    slug: 'invalid-quantity',
+    status: 400,
+    title: 'The quantity is not allowed for this button',
+  },
   priceMismatch: {
     slug: 'price-mismatch',
     status: 400,

@@ -6,6 +6,9 @@ import { PROBLEM_BASE } from '../problems/problem-types.js';
  * in `/openapi.json`, so the document cannot drift from what is enforced.
  */
 
+/** The shop's own reference: what fits in its URLs and logs without escaping. */
+export const REFERENCE = /^[A-Za-z0-9._:-]{1,64}$/;
+
 export const createSessionBody = z
   .object({
     button: z.string().min(1).max(64).openapi({ example: 'btn_coffee' }),
@@ -27,6 +30,19 @@ export const createSessionBody = z
     }),
     cancelUrl: z.string().max(2048).optional(),
     locale: z.string().max(35).optional().openapi({ example: 'fr-FR' }),
+    quantity: z.number().int().min(1).optional().openapi({
+      description: "Units bought, 1 to the button's maxQuantity (default 1); a JSON number.",
+      example: 2,
+    }),
+    reference: z
+      .string()
+      .regex(REFERENCE, { error: 'must be 1 to 64 of A-Z, a-z, 0-9, ".", "_", ":" and "-"' })
+      .optional()
+      .openapi({
+        description:
+          "The shop's own reference (cart, order or customer id), returned by the status and in the payment event; never sent upstream.",
+        example: 'cart-2041',
+      }),
   })
   .openapi('CreateSessionRequest');
 
@@ -47,8 +63,10 @@ export const sessionStatusSchema = z
     sessionId: z.string(),
     orderRef: z.string(),
     status: z.enum(['pending', 'paid', 'expired', 'canceled', 'error']),
-    amount: z.string().openapi({ example: '4.50' }),
+    amount: z.string().openapi({ example: '9.00' }),
     currency: z.string().openapi({ example: 'EUR' }),
+    quantity: z.int().openapi({ example: 2 }),
+    reference: z.string().optional().openapi({ example: 'cart-2041' }),
   })
   .openapi('SessionStatus');
 

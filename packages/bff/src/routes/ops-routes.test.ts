@@ -144,6 +144,8 @@ describe('/openapi.json', () => {
       'returnUrl',
       'cancelUrl',
       'locale',
+      'quantity',
+      'reference',
     ]);
     expect(doc.components.schemas.Problem).toBeDefined();
     expect(Object.keys(doc.paths['/webhooks/payment']?.post?.responses ?? {})).toContain('503');

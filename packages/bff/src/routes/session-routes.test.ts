@@ -302,6 +302,7 @@ describe('GET and DELETE /sessions/:id', () => {
         status: 'pending',
         amount: '4.50',
         currency: 'EUR',
+        quantity: 1,
       });
     }
   });

@@ -105,6 +105,10 @@ async function readCreateRequest(c: Context): Promise<CreateSessionRequest> {
       }
       if (value !== '') fields[name] = value;
     }
+    // A form's quantity is text; only whole numbers become one (anything else fails the schema).
+    if (typeof fields.quantity === 'string' && /^\d{1,9}$/.test(fields.quantity)) {
+      fields.quantity = Number(fields.quantity);
+    }
     return parseCreateRequest(fields);
   }
   throw new ProblemError('unsupportedMediaType', {

@@ -30,7 +30,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     PUBLIC_URL: BFF_URL,
     ALLOWED_ORIGINS: SHOP,
     BUTTONS: JSON.stringify({
-      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
+      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR', maxQuantity: 10 },
       btn_donation: { name: 'Donation', currency: 'EUR', min: '1.00', max: '500.00' },
     }),
     RECEIPT_SECRET,

@@ -71,6 +71,7 @@ describe('POST /webhooks/payment', () => {
         status: 'paid',
         amount: '4.50',
         currency: 'EUR',
+        quantity: 1,
         conversionCode: session.conversionCode,
       },
     });

@@ -1,4 +1,5 @@
 import type { PaymentStatus } from '@buy-button/element/wire';
+import type { OrderNotes } from '../checkout/order-notes.js';
 import { isKnownState, paymentStatusOf } from '../checkout/payment-status.js';
 import type {
   EventJob,
@@ -23,8 +24,12 @@ export interface PaymentEvent {
     sessionId: string;
     orderRef: string;
     status: PaymentStatus;
+    /** The total charged: unit price × quantity. */
     amount: string;
     currency: string;
+    quantity: number;
+    /** The shop's own reference, when the checkout carried one. */
+    reference?: string;
     conversionCode: string;
   };
 }
@@ -63,6 +68,8 @@ const OLDEST_SCAN_LIMIT = 1000;
 export interface PaymentEventsOptions {
   queues: OutboxQueues;
   upstream: UpstreamClient;
+  /** Quantity and reference of each order, for the event. */
+  notes: OrderNotes;
   /** Undefined when `WEBHOOK_FORWARD_URL` is unset: events are only logged. */
   forwarder: WebhookForwarder | undefined;
   /** Only orders this BFF created (its orderRef format) produce events. */
@@ -142,7 +149,7 @@ export class PaymentEvents {
     order: UpstreamOrder,
     via: ObservedVia,
   ): Promise<'recorded' | 'pending' | 'ignored'> {
-    const { queues, isOrderRef, now, log } = this.#o;
+    const { queues, notes, isOrderRef, now, log } = this.#o;
     if (!isKnownState(order.state)) {
       log({ level: 'warn', msg: `${via}: unknown order state, ignored`, state: order.state });
       return 'ignored';
@@ -153,6 +160,7 @@ export class PaymentEvents {
       log({ level: 'warn', msg: `${via}: order was not created by this BFF, ignored` });
       return 'ignored';
     }
+    const { quantity, reference } = await notes.read(order.orderRef);
     const event: PaymentEvent = {
       type: `payment.${status}`,
       timestamp: new Date(now()).toISOString(),
@@ -162,6 +170,8 @@ export class PaymentEvents {
         status,
         amount: order.amount,
         currency: order.currency,
+        quantity,
+        ...(reference === undefined ? {} : { reference }),
         conversionCode: order.code,
       },
     };

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { precompress } from './scripts/precompress.mjs';
 
 /**
  * Squeezes the whitespace and comments out of the element's own `css` and `html` template
@@ -13,7 +14,10 @@ function minifyLitTemplates(): Plugin {
     transform(code, id) {
       if (!id.startsWith(ours) || !/\.ts$/.test(id)) return null;
       const out = code
-        .replace(/\bcss`([^`]*)`/g, (_, body: string) => `css\`${minifyCss(body)}\``)
+        .replace(
+          /\bunsafeCSS\(`([^`]*)`\)/g,
+          (_, body: string) => `unsafeCSS(\`${minifyCss(body)}\`)`,
+        )
         .replace(/\bhtml`([^`]*)`/g, (_, body: string) => `html\`${minifyHtml(body)}\``);
       return out === code ? null : { code: out, map: null };
     },
@@ -25,6 +29,7 @@ function minifyCss(css: string): string {
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')
     .replace(/\s*([{}:;,>])\s*/g, '$1')
+    .replace(/\s+!important/g, '!important')
     .replace(/;}/g, '}')
     .replace(/([^\d.])0\.(\d)/g, '$1.$2')
     .trim();
@@ -35,23 +40,146 @@ function minifyHtml(html: string): string {
 }
 
 /**
- * Escapes every non-ASCII character of the bundle (`é` → `\u00e9`): a classic script is decoded
- * with the page's charset when the server names none, and a shop page in windows-1252 would
- * otherwise turn "réessayer" into "rÃ©essayer".
+ * Trims Lit for the self-contained script-tag bundle (never for the npm build), dropping what its
+ * one element never uses:
+ * - `@lit/reactive-element/css-tag.js` gives way to src/bundle-css-tag.ts (constructable
+ *   stylesheets only: every browser with `light-dark()`, which the styles need, has them);
+ * - the hooks for Lit's polyfill-support and SSR-hydration modules, never loaded with the bundle,
+ *   and the `lit*Versions` beacons, read only by Lit's dev-mode warnings;
+ * - decorator support (`addInitializer`, `Symbol.metadata`, which Lit would also define on the
+ *   page's globals) and reactive controllers (`addController`): the element declares
+ *   `static properties` and has no controller.
+ * Each edit must match as often as said: a Lit update that moves the code fails the build here.
  */
+function slimLit(): Plugin {
+  const cssTag = fileURLToPath(new URL('src/bundle-css-tag.ts', import.meta.url));
+  const html = /lit-html\/lit-html\.js$/;
+  const reactive = /reactive-element\/reactive-element\.js$/;
+  const element = /lit-element\/lit-element\.js$/;
+  const edits: Array<[file: RegExp, find: RegExp, replace: string, count?: number]> = [
+    [
+      html,
+      /,(\w+)=(\w+)\.litHtmlPolyfillSupport;\1\?\.\(\w+,\w+\),\(\2\.litHtmlVersions\?\?=\[\]\)\.push\("[\d.]+"\);/,
+      ';',
+    ],
+    [html, /throw Error\("invalid template strings array"\)/, 'throw Error()'],
+    [reactive, /,\w+=\w+\.reactiveElementPolyfillSupport(?=,)/, ''],
+    [
+      reactive,
+      /,\w+\?\.\(\{ReactiveElement:\w+\}\),\(\w+\.reactiveElementVersions\?\?=\[\]\)\.push\("[\d.]+"\)/,
+      '',
+    ],
+    [
+      reactive,
+      /static addInitializer\(\w\)\{this\._\$Ei\(\),\(this\.l\?\?=\[\]\)\.push\(\w\)\}/,
+      '',
+    ],
+    [reactive, /void 0!==\w\.l&&\(this\.l=\[\.\.\.\w\.l\]\),/, ''],
+    [reactive, /,this\.constructor\.l\?\.forEach\(\w=>\w\(this\)\)/, ''],
+    [
+      reactive,
+      /Symbol\.metadata\?\?=Symbol\("metadata"\),\w\.litPropertyMetadata\?\?=new WeakMap;/,
+      '',
+    ],
+    [
+      reactive,
+      /const (\w)=this\[Symbol\.metadata\];if\(null!==\1\)\{const (\w)=litPropertyMetadata\.get\(\1\);if\(void 0!==\2\)for\(const\[\w,\w\]of \2\)this\.elementProperties\.set\(\w,\w\)\}/,
+      '',
+    ],
+    [reactive, /addController\(\w\)\{[^{}]*\}removeController\(\w\)\{[^{}]*\}/, ''],
+    [reactive, /this\._\$EO\?\.forEach\(\w=>\w\.host\w+\?\.\(\)\)/g, '0', 4],
+    [
+      element,
+      /,(\w+)\.litElementHydrateSupport\?\.\(\{LitElement:(\w+)\}\);const (\w+)=\1\.litElementPolyfillSupport;\3\?\.\(\{LitElement:\2\}\);/,
+      ';',
+    ],
+    [element, /\(\w+\.litElementVersions\?\?=\[\]\)\.push\("[\d.]+"\);/, ''],
+  ];
+  return {
+    name: 'buy-button:slim-lit',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      return source === './css-tag.js' && importer?.includes('@lit/reactive-element')
+        ? cssTag
+        : null;
+    },
+    transform(code, id) {
+      const mine = edits.filter(([file]) => file.test(id));
+      if (mine.length === 0) return null;
+      let out = code;
+      for (const [, find, replace, count = 1] of mine) {
+        const found = out.match(new RegExp(find.source, 'g'))?.length ?? 0;
+        if (found !== count) {
+          throw new Error(`slim-lit: ${find} matches ${found} times in ${id}, not ${count}`);
+        }
+        out = out.replace(find, replace);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * A second minification pass with Terser over Oxc's output (each finds what the other missed),
+ * which also mangles Lit's `_$` internals: the bundle holds the only copy of Lit its element
+ * talks to, and its templates are its own. Non-ASCII characters come out escaped (`\xe9`):
+ * a classic script is decoded with the page's charset when the server names none, and a shop
+ * page in windows-1252 would otherwise turn "réessayer" into "rÃ©essayer".
+ */
+function terserPass(): Plugin {
+  return {
+    name: 'buy-button:terser',
+    async generateBundle(_options, bundle) {
+      // Loaded here: bundled into the config, Terser breaks (Vite inlines it).
+      const { minify } = await import('terser');
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const mapFile = chunk.sourcemapFileName;
+        const result = await minify(chunk.code, {
+          ecma: 2020,
+          compress: { passes: 3, unsafe_arrows: true },
+          mangle: { properties: { regex: /^_\$/ } },
+          format: { ascii_only: true },
+          sourceMap: chunk.map && mapFile ? { content: chunk.map.toString(), url: mapFile } : false,
+        });
+        if (!result.code) throw new Error('terser produced no code');
+        chunk.code = result.code;
+        const asset = mapFile ? bundle[mapFile] : undefined;
+        if (asset?.type === 'asset' && typeof result.map === 'string') asset.source = result.map;
+      }
+    },
+  };
+}
+
+/** Fails the build if anything non-ASCII is left in the bundle (see `terserPass`). */
 function asciiOnly(): Plugin {
   return {
     name: 'buy-button:ascii-only',
-    // After minification, which would print the escapes back as UTF-8. (Columns in the source
-    // map shift by a few characters after each escape; lines stay right.)
     generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
-        if (chunk.type !== 'chunk') continue;
-        chunk.code = chunk.code.replace(
-          /[\u0080-\uffff]/g,
-          (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-        );
+        if (chunk.type === 'chunk' && /[^\0-\x7f]/.test(chunk.code)) {
+          throw new Error(`${chunk.fileName} has non-ASCII characters`);
+        }
       }
+    },
+  };
+}
+
+/**
+ * `dist/buy-button.d.ts`, the types of the `@buy-button/element/buy-button.js` entry: it exports
+ * nothing, and brings the global typings (`HTMLElementTagNameMap`, events, React JSX) as `define`.
+ */
+function bundleTypes(): Plugin {
+  return {
+    name: 'buy-button:bundle-types',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'buy-button.d.ts',
+        source:
+          '/** The script-tag bundle: registers `<buy-button>` (once), exports nothing. */\n' +
+          "export type {} from './define.js';\n",
+      });
     },
   };
 }
@@ -59,7 +187,14 @@ function asciiOnly(): Plugin {
 // The script-tag bundle only: `dist/buy-button.js`, one classic script with Lit inlined, no
 // imports, no eval. (The npm ESM build is plain `tsc` output, one module per source file.)
 export default defineConfig({
-  plugins: [minifyLitTemplates(), asciiOnly()],
+  plugins: [
+    minifyLitTemplates(),
+    slimLit(),
+    terserPass(),
+    asciiOnly(),
+    bundleTypes(),
+    precompress('buy-button.js'),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: false,
@@ -74,6 +209,13 @@ export default defineConfig({
       // beyond an undefined `BuyButtonBundle`.
       name: 'BuyButtonBundle',
       fileName: () => 'buy-button.js',
+    },
+    rolldownOptions: {
+      output: {
+        // Imported where there is no DOM (a server, a test runner), the bundle does nothing
+        // rather than throw on Lit's `class extends HTMLElement`.
+        intro: 'if(!globalThis.HTMLElement)return;',
+      },
     },
   },
 });

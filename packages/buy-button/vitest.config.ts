@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
 import type { BrowserCommand } from 'vitest/node';
@@ -6,11 +7,30 @@ import { announceChromium, chromiumArgs, findChromium } from '../../scripts/chro
 const executablePath = findChromium();
 announceChromium(executablePath);
 
-/** Lets a test switch the page to `prefers-reduced-motion: reduce` or a dark color scheme. */
-const emulateMedia: BrowserCommand<
-  [{ reducedMotion?: 'reduce' | 'no-preference'; colorScheme?: 'light' | 'dark' }]
-> = async (context, media) => {
+/** What a test can emulate: reduced motion, a color scheme, a forced-colors (high contrast) mode. */
+interface EmulatedMedia {
+  reducedMotion?: 'reduce' | 'no-preference';
+  colorScheme?: 'light' | 'dark';
+  forcedColors?: 'active' | 'none';
+}
+
+/** Switches the test page's media features (Playwright's `page.emulateMedia`, run in Node). */
+const emulateMedia: BrowserCommand<[EmulatedMedia]> = async (context, media) => {
   await context.page.emulateMedia(media);
+};
+
+/**
+ * Renders the React wrapper to HTML in Node (the test project's module runner), as a server
+ * does: the browser test then hydrates exactly that HTML.
+ */
+const renderReactOnServer: BrowserCommand<[props: Record<string, unknown>]> = async (
+  { project },
+  props,
+) => {
+  const module = await project.import<typeof import('./test/render-on-server.js')>(
+    fileURLToPath(new URL('test/render-on-server.ts', import.meta.url)),
+  );
+  return module.renderOnServer(props);
 };
 
 // The element's component tests run in a real headless Chromium against a small fake BFF
@@ -27,7 +47,7 @@ export default defineProject({
         launchOptions: { ...(executablePath ? { executablePath } : {}), args: chromiumArgs },
       }),
       instances: [{ browser: 'chromium' }],
-      commands: { emulateMedia },
+      commands: { emulateMedia, renderReactOnServer },
       screenshotFailures: false,
     },
   },
@@ -35,9 +55,9 @@ export default defineProject({
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
-    emulateMedia(media: {
-      reducedMotion?: 'reduce' | 'no-preference';
-      colorScheme?: 'light' | 'dark';
-    }): Promise<void>;
+    emulateMedia(media: EmulatedMedia): Promise<void>;
+    renderReactOnServer(
+      props: Record<string, unknown>,
+    ): Promise<{ html: string; globals: { document: string; HTMLElement: string } }>;
   }
 }

@@ -12,6 +12,8 @@ export interface BuyButtonAttributes {
   locale?: string;
   label?: string;
   disabled?: boolean;
+  /** Per-request timeout in milliseconds (default 15000). */
+  timeout?: number | `${number}`;
 }
 
 /** Listeners as `on<event-name>` props (React 19, Svelte 5). */

@@ -49,6 +49,11 @@ describe('<buy-button> rendering', () => {
     },
     { markup: '<buy-button button="b"></buy-button>', lang: 'de', label: 'Pay with crypto' },
     {
+      markup: '<buy-button button="b"></buy-button>',
+      lang: 'constructor',
+      label: 'Pay with crypto',
+    },
+    {
       markup: '<buy-button button="b" label="Buy now"></buy-button>',
       lang: 'fr',
       label: 'Buy now',

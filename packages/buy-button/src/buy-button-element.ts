@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import type { CheckoutStatus } from './checkout-status.js';
+import type { CheckoutErrorCode, CheckoutStatus } from './checkout-status.js';
 import { type CheckoutFailure, createSession, unsettled } from './create-session.js';
 import {
   BuyButtonClickEvent,
@@ -35,7 +35,7 @@ type Config =
  *
  * @fires {BuyButtonClickEvent} buy-button-click - An attempt starts; cancelable (`preventDefault()` vetoes it, nothing is sent). `detail`: the request about to be sent, `{ button, price?, currency?, buttonName?, returnUrl?, cancelUrl?, locale }`.
  * @fires {BuyButtonSessionEvent} buy-button-session - The BFF created the session; cancelable (the page then handles the redirect itself). `detail: { sessionId, orderRef, conversionCode, redirectUrl, receipt }`.
- * @fires {BuyButtonErrorEvent} buy-button-error - The attempt failed; the message is shown and the button works again. `detail: { code, message, status?, problem? }`.
+ * @fires {BuyButtonErrorEvent} buy-button-error - The attempt failed; the message is shown and the button works again. `detail: { code, message, status?, problem?, retryAfter? }`: `code` is one of the [error codes](#errors).
  *
  * @slot - The label. Defaults to a localized "Pay with crypto", with the price when `price` and `currency` are set.
  * @slot icon - An icon before the label (give it `aria-hidden="true"` if it is decorative).
@@ -88,7 +88,8 @@ export class BuyButtonElement extends LitElement {
 
   /**
    * The BFF used when neither `endpoint` nor a fallback form names one. The script-tag bundle
-   * sets it to the origin that served the script; otherwise the page's origin is used.
+   * sets it to the origin that served the script (classic or module script); otherwise, or when
+   * the bundle cannot tell, the page's origin is used (the bundle then warns once in the console).
    */
   static defaultEndpoint: string | undefined;
 
@@ -187,6 +188,7 @@ export class BuyButtonElement extends LitElement {
       });
       this.#keyFor = !result.ok && unsettled(result.failure) ? request : undefined;
       if (!result.ok) {
+        explain(result.failure.code, config.request.button, config.endpoint);
         this.#set('error', result.failure);
         this.#dispatchError(result.failure);
         return;
@@ -217,8 +219,12 @@ export class BuyButtonElement extends LitElement {
     const busy = this.#status === 'creating' || this.#status === 'redirecting';
     const code = config.ok ? this.#failure?.code : 'invalid-config';
     const message = code && t.errors[code];
+    // No `color-scheme` from the page (`normal`): follow the OS (see styles). Read at render, as
+    // the locale is; an explicit `light`/`dark` is inherited, so switching between those is live.
+    const scheme = getComputedStyle(this).colorScheme === 'normal' ? 'os' : nothing;
     return html`<button
         part="button"
+        class=${scheme}
         type="button"
         ?disabled=${this.disabled || !config.ok}
         aria-busy=${busy ? 'true' : nothing}
@@ -233,7 +239,7 @@ export class BuyButtonElement extends LitElement {
         >
         <span part="spinner" aria-hidden="true" ?hidden=${!busy}></span>
       </button>
-      <div part="error" id="message" role=${config.ok ? 'alert' : nothing}>${message || nothing}</div>
+      <div part="error" class=${scheme} id="message" role=${config.ok ? 'alert' : nothing}>${message || nothing}</div>
       <slot name="fallback" hidden></slot>`;
   }
 
@@ -388,6 +394,30 @@ declare global {
   }
   // The events bubble and are composed: a listener on `document` or `window` hears them too.
   interface GlobalEventHandlersEventMap extends BuyButtonEventMap {}
+}
+
+const explained = new Set<string>();
+
+/**
+ * A refusal only the merchant can fix: the shopper sees a short message, the console says which
+ * of the BFF's settings to change, once per page and BFF.
+ */
+function explain(code: CheckoutErrorCode, button: string, endpoint: string): void {
+  const [what, setting] =
+    code === 'origin-not-allowed'
+      ? [`this page's origin (${location.origin}) is not in`, 'ALLOWED_ORIGINS']
+      : code === 'unknown-button'
+        ? [`button "${button}" is not in`, 'BUTTONS']
+        : code === 'catalog-mismatch'
+          ? [`the price or currency of "${button}" differs from`, 'BUTTONS']
+          : code === 'invalid-redirect-url'
+            ? ['return-url or cancel-url is not allowed by', 'ALLOWED_REDIRECT_ORIGINS']
+            : [];
+  const message = `buy-button: ${what} the BFF's ${setting} (${endpoint})`;
+  if (what && !explained.has(message)) {
+    explained.add(message);
+    console.error(message);
+  }
 }
 
 function text(value: unknown): string | undefined {

@@ -6,6 +6,8 @@ export interface CheckoutFailure {
   code: Exclude<CheckoutErrorCode, 'invalid-config'>;
   status?: number;
   problem?: Problem;
+  /** Seconds to wait before trying again, from the answer's `Retry-After` (429, 409, 503). */
+  retryAfter?: number;
 }
 
 /** Pause before the one retry after a network failure. */
@@ -44,9 +46,9 @@ export async function createSession(
     try {
       const response = await fetchImpl(url, {
         method: 'POST',
+        // No `Accept`: the BFF answers JSON, or a problem as `application/problem+json`, always.
         headers: {
           'content-type': 'application/json',
-          accept: 'application/json, application/problem+json',
           'idempotency-key': options.idempotencyKey,
         },
         body: JSON.stringify(request),
@@ -56,13 +58,16 @@ export async function createSession(
       });
       const result = await readAnswer(response);
       // A body cut short by the timeout reads as garbage: report the timeout, not the garbage.
-      return !result.ok && signal?.aborted ? { ok: false, failure: { code: 'timeout' } } : result;
+      if (result.ok || !signal?.aborted) return result;
     } catch {
-      if (signal?.aborted) return { ok: false, failure: { code: 'timeout' } };
-      if (attempt >= 2) return { ok: false, failure: { code: 'network' } };
-      // A short pause lets a blip (a proxy restarting, a network switch) pass before the retry.
-      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+      // No answer at all: below.
     }
+    // No answer (or one cut short): a timeout, or a network failure once retried.
+    if (signal?.aborted || attempt > 1) {
+      return { ok: false, failure: { code: signal?.aborted ? 'timeout' : 'network' } };
+    }
+    // A short pause lets a blip (a proxy restarting, a network switch) pass before the retry.
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
   }
 }
 
@@ -81,16 +86,55 @@ export function unsettled({ status = 504 }: CheckoutFailure): boolean {
 
 async function readAnswer(response: Response): Promise<CreateSessionResult> {
   const { status } = response;
+  const body = await response.json().catch(() => undefined);
   if (response.ok) {
-    const session = asSession(await response.json().catch(() => undefined));
+    const session = asSession(body);
     return session
       ? { ok: true, session }
       : { ok: false, failure: { code: 'unavailable', status } };
   }
-  const problem = asProblem(await response.json().catch(() => undefined));
-  const code =
-    status === 429 ? 'rate-limited' : status >= 400 && status < 500 ? 'rejected' : 'unavailable';
-  return { ok: false, failure: problem ? { code, status, problem } : { code, status } };
+  const failure: CheckoutFailure = { code: failureCode(status, body?.type), status };
+  if (isRecord(body)) failure.problem = body as unknown as Problem;
+  const retryAfter = secondsUntil(response.headers.get('retry-after'));
+  if (retryAfter !== undefined) failure.retryAfter = retryAfter;
+  return { ok: false, failure };
+}
+
+/** The BFF's problem types (`https://buy-button.dev/problems/<slug>`) the element tells apart. */
+const BY_TYPE: Record<string, CheckoutFailure['code']> = {
+  'forbidden-origin': 'origin-not-allowed',
+  'unknown-button': 'unknown-button',
+  'invalid-price': 'invalid-price',
+  'price-out-of-range': 'invalid-price',
+  'price-mismatch': 'catalog-mismatch',
+  'currency-mismatch': 'catalog-mismatch',
+  'invalid-redirect-url': 'invalid-redirect-url',
+};
+
+/** Statuses that say enough alone (a problem body may be missing or unreadable). */
+const BY_STATUS: Record<number, CheckoutFailure['code']> = {
+  403: 'origin-not-allowed',
+  409: 'in-progress',
+  413: 'body-too-large',
+  429: 'rate-limited',
+};
+
+/** An error answer's code: by problem type (its last path segment), else by status. */
+export function failureCode(status: number, type?: unknown): CheckoutFailure['code'] {
+  const slug = String(type).split('/').pop() as string;
+  return (
+    (Object.hasOwn(BY_TYPE, slug) ? BY_TYPE[slug] : undefined) ??
+    BY_STATUS[status] ??
+    (status < 500 ? 'rejected' : 'unavailable')
+  );
+}
+
+/** `Retry-After` as whole seconds: delta-seconds or an HTTP date; `undefined` when absent. */
+function secondsUntil(header: string | null): number | undefined {
+  const seconds = header
+    ? Math.ceil(+header >= 0 ? +header : (Date.parse(header) - Date.now()) / 1000)
+    : Number.NaN;
+  return seconds >= 0 ? seconds : seconds < 0 ? 0 : undefined;
 }
 
 const SESSION_FIELDS = [
@@ -109,10 +153,6 @@ function asSession(value: unknown): SessionCreated | undefined {
     /^https?:\/\//i.test(session.redirectUrl)
     ? session
     : undefined;
-}
-
-function asProblem(value: unknown): Problem | undefined {
-  return isRecord(value) ? (value as unknown as Problem) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,11 +9,16 @@ export type BuyButtonSessionDetail = SessionCreated;
 
 /** `buy-button-error`: a stable code, the localized message shown to the shopper, the HTTP status if any. */
 export interface BuyButtonErrorDetail {
+  /** What went wrong, as a stable string (see `CheckoutErrorCode`). */
   code: CheckoutErrorCode;
+  /** The localized message the element shows the shopper. */
   message: string;
+  /** The HTTP status of the BFF's answer, when there was one. */
   status?: number;
-  /** The BFF's problem details, for logs; never shown to the shopper. */
+  /** The BFF's problem details (`type`, `title`, `detail`…), for logs; never shown to the shopper. */
   problem?: Problem;
+  /** Seconds to wait before trying again, when the answer had `Retry-After` (429, 409, 503). */
+  retryAfter?: number;
 }
 
 // The events are CustomEvent subclasses so `event.detail` works in every framework, and typed

@@ -10,28 +10,48 @@ export interface Messages {
   errors: Record<CheckoutErrorCode, string>;
 }
 
+// Several codes share a message: the shopper can do nothing about a merchant's misconfiguration
+// (the console says what to fix), and nothing different between two refusals of the same kind.
+const enUnavailable = 'This payment button is not available.';
+const enRejected = 'This payment could not be started.';
 const en: Messages = {
   label: 'Pay with crypto',
   labelWithPrice: (price) => `Pay ${price} with crypto`,
   errors: {
-    'invalid-config': 'This payment button is not available.',
+    'invalid-config': enUnavailable,
     network: 'No connection to the payment service. Please try again.',
     timeout: 'The payment service did not answer. Please try again.',
-    rejected: 'This payment could not be started.',
+    'origin-not-allowed': 'Payments are not set up for this page.',
+    'unknown-button': enUnavailable,
+    'invalid-price': 'This amount is not accepted. Please enter another amount.',
+    'catalog-mismatch': enUnavailable,
+    'invalid-redirect-url': enUnavailable,
+    'in-progress': 'Your payment is still being prepared. Please try again in a moment.',
+    'body-too-large': enRejected,
     'rate-limited': 'Too many attempts. Please wait a minute.',
+    rejected: enRejected,
     unavailable: 'Payment is unavailable right now. Please try again.',
   },
 };
 
+const frUnavailable = 'Ce bouton de paiement n’est pas disponible.';
+const frRejected = 'Ce paiement n’a pas pu être lancé.';
 const fr: Messages = {
   label: 'Payer en crypto',
   labelWithPrice: (price) => `Payer ${price} en crypto`,
   errors: {
-    'invalid-config': 'Ce bouton de paiement n’est pas disponible.',
+    'invalid-config': frUnavailable,
     network: 'Service de paiement injoignable. Veuillez réessayer.',
     timeout: 'Le service de paiement n’a pas répondu. Veuillez réessayer.',
-    rejected: 'Ce paiement n’a pas pu être lancé.',
+    'origin-not-allowed': 'Les paiements ne sont pas configurés sur cette page.',
+    'unknown-button': frUnavailable,
+    'invalid-price': 'Ce montant n’est pas accepté. Veuillez saisir un autre montant.',
+    'catalog-mismatch': frUnavailable,
+    'invalid-redirect-url': frUnavailable,
+    'in-progress': 'Votre paiement est encore en préparation. Réessayez dans un instant.',
+    'body-too-large': frRejected,
     'rate-limited': 'Trop de tentatives. Patientez une minute.',
+    rejected: frRejected,
     unavailable: 'Paiement indisponible pour le moment. Veuillez réessayer.',
   },
 };
@@ -41,7 +61,9 @@ export const MESSAGES: Readonly<Record<string, Messages>> = { en, fr };
 
 /** The table for a BCP 47 tag: `fr-CA` → French, `de` → English. */
 export function messagesFor(locale: string): Messages {
-  return MESSAGES[locale.toLowerCase().split(/[-_]/)[0] ?? ''] ?? en;
+  const language = locale.toLowerCase().split(/[-_]/)[0] as string;
+  // Own entries only: `lang="constructor"` is no table.
+  return (Object.hasOwn(MESSAGES, language) && MESSAGES[language]) || en;
 }
 
 /**

@@ -1,31 +1,27 @@
-import { css } from 'lit';
+import { unsafeCSS } from 'lit';
 
 // Each themable value reads a public `--buy-button-*` property, falling back to a private
-// default that meets WCAG AA (text ≥ 4.5:1, focus ring ≥ 3:1); the dark scheme swaps only the
-// private defaults, so whatever the page set still wins.
-export const styles = css`
+// default that meets WCAG AA (text ≥ 4.5:1, focus ring ≥ 3:1) in both schemes. The defaults are
+// `light-dark()` pairs, resolved with the color scheme the element inherits from the page: a page
+// with `color-scheme: light` gets the light button even on a dark OS, `dark` the dark one, and
+// `light dark` (or no `color-scheme` at all, see `.os`) follows the OS. Whatever the page set in
+// `--buy-button-*` still wins.
+// (`unsafeCSS` over a constant: the same as the `css` tag without interpolations, minus its code.)
+export const styles = unsafeCSS(`
   :host {
-    --_bg: #1d4ed8;
-    --_fg: #fff;
-    --_hover: #1e3a8a;
-    --_err: #991b1b;
-    --_err-bg: #fef2f2;
+    --_bg: light-dark(#1d4ed8, #93c5fd);
+    --_fg: light-dark(#fff, #0f172a);
+    --_hover: light-dark(#1e3a8a, #bfdbfe);
+    --_err: light-dark(#991b1b, #fecaca);
+    --_err-bg: light-dark(#fef2f2, #450a0a);
     display: inline-flex;
     flex-direction: column;
     gap: var(--buy-button-gap, 0.5rem);
     font-family: var(--buy-button-font-family, inherit);
   }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_bg: #93c5fd;
-      --_fg: #0f172a;
-      --_hover: #bfdbfe;
-      --_err: #fecaca;
-      --_err-bg: #450a0a;
-    }
-  }
-  :host([hidden]) {
-    display: none;
+  /* The page declares no color scheme: follow the OS, as the page's own defaults do not. */
+  .os {
+    color-scheme: light dark;
   }
   button {
     display: inline-flex;
@@ -65,6 +61,7 @@ export const styles = css`
     border-radius: 50%;
     animation: spin 0.8s linear infinite;
   }
+  :host([hidden]),
   [hidden] {
     display: none !important;
   }
@@ -90,4 +87,23 @@ export const styles = css`
   [part=error]:empty {
     padding: 0;
   }
-`;
+  /* High-contrast themes drop backgrounds: a border keeps the button a button, in system colors. */
+  @media (forced-colors: active) {
+    button {
+      border: 2px solid ButtonText;
+      background: ButtonFace;
+      color: ButtonText;
+    }
+    button:hover:enabled {
+      border-color: Highlight;
+    }
+    button:focus-visible {
+      outline-color: Highlight;
+    }
+    button:disabled {
+      border-color: GrayText;
+      color: GrayText;
+      opacity: 1;
+    }
+  }
+`);

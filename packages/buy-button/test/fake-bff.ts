@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import type { SessionCreated, SessionStatus } from '../src/wire.js';
 
@@ -10,7 +11,9 @@ import type { SessionCreated, SessionStatus } from '../src/wire.js';
  *   <url>/<test-id>/<mode>/sessions
  *
  * modes: `ok` (201), `hold` (201 once the test posts `<url>/<test-id>/release`),
- * `problem-<status>` (RFC 9457 problem), `drop-once` (socket closed on the first request, then
+ * `problem-<status>` (RFC 9457 problem of type `about:blank`), `problem-<status>-<slug>` (the
+ * BFF's problem `https://buy-button.dev/problems/<slug>`; 429, 409 and 503 with `Retry-After`,
+ * exposed to the page as the BFF exposes it), `drop-once` (socket closed on the first request, then
  * 201), `drop` (socket always closed), `hang` (never answers, though the session is created, as
  * a BFF whose answer is lost would), `garbage` (201 that is no session), `redirect-<url>` (201
  * whose `redirectUrl` is the percent-encoded `<url>`). Modes joined by commas answer the 1st,
@@ -19,8 +22,13 @@ import type { SessionCreated, SessionStatus } from '../src/wire.js';
  * `GET <url>/<test-id>/log` lists the POSTs it received (with the id of the session each one
  * created or replayed); `GET <url>/<test-id>/<mode>/sessions/:id` answers the shopper-safe
  * status to a request that carries that session's receipt.
+ *
+ * As the real BFF, it also serves the script-tag bundle at `<url>/buy-button.js` (and, for tests
+ * of a bundle whose script cannot be told apart, at `<url>/assets/element.js`), built from the
+ * sources when the run starts, and answers `POST <url>/sessions` with a 201 (logged under the
+ * test id `root`).
  */
-export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }> {
+export function startFakeBff(bundle = ''): Promise<{ url: string; close(): Promise<void> }> {
   const logs = new Map<
     string,
     Array<{ idempotencyKey: string | null; body: unknown; sessionId?: string }>
@@ -37,12 +45,16 @@ export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }>
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-headers', 'content-type, idempotency-key, authorization');
     res.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
+    res.setHeader('access-control-expose-headers', 'X-Request-Id, Retry-After');
     if (req.method === 'OPTIONS') return send(res, 204);
 
-    const [testId = '', modes = '', resource = '', sessionId] = (req.url ?? '/')
-      .split('?')[0]
-      ?.split('/')
-      .slice(1) ?? [''];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && (path === '/buy-button.js' || path === '/assets/element.js')) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(bundle);
+      return;
+    }
+    const [testId = '', modes = '', resource = '', sessionId] =
+      path === '/sessions' ? ['root', 'ok', 'sessions'] : path.split('/').slice(1);
     if (req.method === 'GET' && modes === 'log') return send(res, 200, logs.get(testId) ?? []);
     if (req.method === 'POST' && modes === 'release') {
       for (const release of held.get(testId)?.splice(0) ?? []) release();
@@ -62,6 +74,7 @@ export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }>
         status: 'pending',
         amount: '4.50',
         currency: 'EUR',
+        quantity: 1,
       };
       return send(res, 200, status);
     }
@@ -119,10 +132,15 @@ export function startFakeBff(): Promise<{ url: string; close(): Promise<void> }>
       return;
     }
     if (mode === 'drop-once') return send(res, 201, created());
-    const status = Number(/^problem-(\d{3})$/.exec(mode)?.[1]);
+    const [, code, slug] = /^problem-(\d{3})(?:-([a-z-]+))?$/.exec(mode) ?? [];
+    const status = Number(code);
     if (status) {
-      if (status === 429) res.setHeader('retry-after', '60');
-      return send(res, status, problem(status, 'Refused', 'server-side detail, not for shoppers'));
+      const retryAfter = { 429: '60', 409: '1', 503: '1' }[status];
+      if (retryAfter) res.setHeader('retry-after', retryAfter);
+      return send(res, status, {
+        ...problem(status, 'Refused', 'server-side detail, not for shoppers'),
+        ...(slug ? { type: `https://buy-button.dev/problems/${slug}` } : {}),
+      });
     }
     return send(res, 404, problem(404, 'Not Found'));
   });
@@ -171,9 +189,31 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** The script-tag bundle, built from the sources with the package's own Vite config. */
+async function buildBundle(): Promise<string> {
+  const { build } = await import('vite');
+  // Vitest runs with NODE_ENV=test, which would give the bundle Lit's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  const output = await build({
+    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+    mode: 'production',
+    logLevel: 'warn',
+    build: { write: false, sourcemap: false, reportCompressedSize: false },
+  }).finally(() => {
+    process.env.NODE_ENV = nodeEnv;
+  });
+  const [result] = Array.isArray(output) ? output : [output];
+  const chunk = (result as { output?: Array<{ type: string; code?: string }> }).output?.find(
+    (item) => item.type === 'chunk',
+  );
+  if (!chunk?.code) throw new Error('the script-tag bundle did not build');
+  return chunk.code;
+}
+
 /** Vitest global setup: one fake BFF for the whole run, its URL given to the tests. */
 export default async function setup(project: TestProject) {
-  const bff = await startFakeBff();
+  const bff = await startFakeBff(await buildBundle());
   project.provide('fakeBffUrl', bff.url);
   return () => bff.close();
 }

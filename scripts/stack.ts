@@ -24,7 +24,7 @@ export interface Stack {
 
 /** The demo shop's catalog: the sandbox's two fixture buttons, at the sandbox's prices. */
 export const DEMO_BUTTONS = {
-  btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
+  btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR', maxQuantity: 10 },
   btn_donation: { name: 'Donation', currency: 'EUR', min: '1.00', max: '500.00' },
 } as const;
 

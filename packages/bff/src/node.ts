@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { getRequestListener } from '@hono/node-server';
@@ -163,6 +164,20 @@ export async function loadElementBundle(
     });
   }
   if (map !== undefined) bundle.map = map.toString('utf8');
+  // The languages the element loads on demand sit beside it: `buy-button.<lang>.json`.
+  const dir = dirname(path);
+  const localeFiles = (await readdir(dir).catch(() => [] as string[])).filter((name) =>
+    /^buy-button\.[a-z]{2}\.json$/.test(name),
+  );
+  if (localeFiles.length > 0) {
+    bundle.locales = Object.fromEntries(
+      await Promise.all(
+        localeFiles.map(
+          async (name) => [name.slice(11, 13), await readFile(join(dir, name), 'utf8')] as const,
+        ),
+      ),
+    );
+  }
   return bundle;
 }
 

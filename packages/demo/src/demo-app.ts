@@ -139,13 +139,13 @@ export function createDemoApp(options: DemoOptions) {
             orders.list().length === 0
               ? html`<p>No payment event yet.</p>`
               : html`<table>
-                <thead><tr><th scope="col">Received</th><th scope="col">Event</th><th scope="col">Order</th><th scope="col">Amount</th></tr></thead>
+                <thead><tr><th scope="col">Received</th><th scope="col">Event</th><th scope="col">Order</th><th scope="col">Your reference</th><th scope="col">Quantity</th><th scope="col">Total</th></tr></thead>
                 <tbody>
                   ${orders
                     .list()
                     .map(
                       (event) =>
-                        html`<tr><td>${event.receivedAt}</td><td>${event.type}</td><td><code>${String(event.data.orderRef ?? '')}</code></td><td>${String(event.data.amount ?? '')} ${String(event.data.currency ?? '')}</td></tr>`,
+                        html`<tr><td>${event.receivedAt}</td><td>${event.type}</td><td><code>${String(event.data.orderRef ?? '')}</code></td><td>${String(event.data.reference ?? '—')}</td><td>${String(event.data.quantity ?? 1)}</td><td>${String(event.data.amount ?? '')} ${String(event.data.currency ?? '')}</td></tr>`,
                     )}
                 </tbody>
               </table>`

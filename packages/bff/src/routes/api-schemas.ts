@@ -335,6 +335,36 @@ export const ROUTES = {
       ...INTERNAL,
     },
   }),
+  scriptMessages: createRoute({
+    method: 'get',
+    path: '/buy-button.{lang}.json',
+    operationId: 'getScriptMessages',
+    summary: "The element's messages in a language it loads on demand (de, es, it, nl, pt)",
+    security: PUBLIC,
+    request: {
+      params: z.object({
+        lang: z
+          .string()
+          .regex(/^[a-z]{2}$/)
+          .openapi({ param: { name: 'lang', in: 'path' }, example: 'de' }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'Message id → text',
+        headers: cacheable,
+        content: {
+          'application/json': {
+            schema: z.record(z.string(), z.string()).openapi('ElementMessages'),
+          },
+        },
+      },
+      304: { description: 'Not modified', headers: cacheable },
+      404: problem('No such language'),
+      503: problem('Bundle not built'),
+      ...INTERNAL,
+    },
+  }),
   healthz: createRoute({
     method: 'get',
     path: '/healthz',

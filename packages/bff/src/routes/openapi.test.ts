@@ -454,6 +454,18 @@ describe('every answer of the BFF is what /openapi.json documents', () => {
       const unbuilt = createHarness({ deps: { scriptBundle: async () => undefined } });
       await answer(unbuilt, '/buy-button.js', {}, 503);
       await answer(unbuilt, '/buy-button.js.map', {}, 503);
+      await answer(unbuilt, '/buy-button.de.json', {}, 503);
+      const withLocales = createHarness({
+        deps: { scriptBundle: { body: 'void 0;', locales: { de: '{"pay":"Bezahlen"}' } } },
+      });
+      const de = await answer(withLocales, '/buy-button.de.json', {}, 200);
+      await answer(
+        withLocales,
+        '/buy-button.de.json',
+        { headers: { 'if-none-match': de.headers.get('etag') ?? '' } },
+        304,
+      );
+      await answer(withLocales, '/buy-button.xx.json', {}, 404);
     });
   });
 

@@ -128,6 +128,7 @@ describe('/openapi.json', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/buy-button.js',
       '/buy-button.js.map',
+      '/buy-button.{lang}.json',
       '/healthz',
       '/openapi.json',
       '/readyz',

@@ -251,3 +251,28 @@ describe('loadElementBundle (Node)', () => {
     },
   );
 });
+
+describe('/buy-button.<lang>.json', () => {
+  it('serves the languages the element loads on demand, readable from any page, and 404 for others', async () => {
+    const harness = createHarness({
+      deps: {
+        scriptBundle: {
+          body: 'void 0;',
+          locales: { de: '{"pay":"Mit Krypto bezahlen"}' },
+        },
+      },
+    });
+    const de = await harness.bff.request('/buy-button.de.json');
+    expect(de.status).toBe(200);
+    expect(de.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(de.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await de.json()).toEqual({ pay: 'Mit Krypto bezahlen' });
+    const etag = de.headers.get('etag') ?? '';
+    const again = await harness.bff.request('/buy-button.de.json', {
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.status).toBe(304);
+    expect((await harness.bff.request('/buy-button.xx.json')).status).toBe(404);
+    expect((await harness.bff.request('/buy-button.deu.json')).status).toBe(404);
+  });
+});

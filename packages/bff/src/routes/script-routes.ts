@@ -18,6 +18,11 @@ export interface ScriptBundle {
   gzip?: Uint8Array;
   /** The source map (`dist/buy-button.js.map`), served at `/buy-button.js.map`. */
   map?: string;
+  /**
+   * The element's messages in the languages it loads on demand, by language (`de`, `es`, ...):
+   * the JSON texts of `dist/buy-button.<lang>.json`, served at `/buy-button.<lang>.json`.
+   */
+  locales?: Record<string, string>;
 }
 
 /** A bundle, or a loader the runtime entry provides (the app itself never reads files). */
@@ -40,6 +45,7 @@ interface LoadedBundle {
   identity: Representation;
   encoded: Partial<Record<Coding, Representation>>;
   map: Representation | undefined;
+  locales: ReadonlyMap<string, Representation>;
 }
 
 /** The source map the bundle may name; the route below serves it. */
@@ -112,6 +118,13 @@ export function scriptRoutes({
       const bundle = await loaded(c);
       if (bundle.map === undefined) throw new ProblemError('notFound');
       return answer(c, bundle.map, 'application/json; charset=utf-8');
+    })
+    .get('/:file{buy-button\\.[a-z]{2}\\.json}', async (c) => {
+      const bundle = await loaded(c);
+      const lang = c.req.param('file').slice('buy-button.'.length, -'.json'.length);
+      const messages = bundle.locales.get(lang);
+      if (messages === undefined) throw new ProblemError('notFound');
+      return answer(c, messages, 'application/json; charset=utf-8');
     });
 }
 
@@ -164,7 +177,11 @@ async function prepare(bundle: ScriptBundle, log: Logger): Promise<LoadedBundle>
     bundle.map === undefined
       ? undefined
       : { body: bundle.map, etag: await contentEtag(new TextEncoder().encode(bundle.map)) };
-  return { identity: { body, etag }, encoded, map };
+  const locales = new Map<string, Representation>();
+  for (const [lang, text] of Object.entries(bundle.locales ?? {})) {
+    locales.set(lang, { body: text, etag: await contentEtag(new TextEncoder().encode(text)) });
+  }
+  return { identity: { body, etag }, encoded, map, locales };
 }
 
 /** A copy on its own `ArrayBuffer` (what a `Response` body takes), safe from later writes. */

@@ -36,30 +36,36 @@ export interface ReceiptSignerOptions {
  * jose; verification checks the algorithm, the signature and `exp` on the injected clock.
  */
 export class ReceiptSigner {
-  readonly #secret: Uint8Array;
   /** The current secret first, then the previous one. */
-  readonly #verifyKeys: readonly Uint8Array[];
+  readonly #keys: readonly Promise<CryptoKey>[];
   readonly #ttlSeconds: number;
   readonly #now: () => number;
 
   constructor({ secret, previousSecret, ttlSeconds, now }: ReceiptSignerOptions) {
-    const encode = (text: string) => new TextEncoder().encode(text);
-    this.#secret = encode(secret);
-    this.#verifyKeys =
+    // Imported once: given raw bytes, jose would import them again for every receipt.
+    const key = (text: string) =>
+      crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(text),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign', 'verify'],
+      );
+    this.#keys =
       previousSecret === undefined || previousSecret === secret
-        ? [this.#secret]
-        : [this.#secret, encode(previousSecret)];
+        ? [key(secret)]
+        : [key(secret), key(previousSecret)];
     this.#ttlSeconds = ttlSeconds;
     this.#now = now;
   }
 
   /** Signs a receipt for `orderRef`, valid `ttlSeconds` from now. */
-  sign(orderRef: string): Promise<string> {
+  async sign(orderRef: string): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(orderRef)
       .setExpirationTime(Math.floor(this.#now() / 1000) + this.#ttlSeconds)
-      .sign(this.#secret);
+      .sign(await (this.#keys[0] as Promise<CryptoKey>));
   }
 
   /**
@@ -68,9 +74,9 @@ export class ReceiptSigner {
    */
   async verify(receipt: string): Promise<{ orderRef: string }> {
     let failure: unknown;
-    for (const key of this.#verifyKeys) {
+    for (const key of this.#keys) {
       try {
-        const { payload } = await jwtVerify(receipt, key, {
+        const { payload } = await jwtVerify(receipt, await key, {
           algorithms: ['HS256'],
           currentDate: new Date(this.#now()),
           requiredClaims: ['sub', 'exp'],

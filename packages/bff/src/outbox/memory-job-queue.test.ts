@@ -46,4 +46,24 @@ describe('MemoryJobQueue', () => {
     expect(most).toBe(3);
     expect(await queue.list('completed', 100)).toHaveLength(20);
   });
+
+  it('never drops a pending job to stay in bounds; finished ones go, oldest first', async () => {
+    const time = manualTime();
+    const queue = new MemoryJobQueue<number>({
+      now: () => time.clock.now,
+      setTimer: time.setTimer,
+      maxEntries: 10,
+    });
+    queue.work(async () => ({ kind: 'done' }), 4);
+    for (let i = 0; i < 20; i += 1) await queue.add(`done-${i}`, i);
+    await queue.whenIdle();
+    for (let i = 0; i < 50; i += 1) await queue.add(`later-${i}`, i, { delayMs: 60_000 });
+    expect(await queue.counts()).toEqual({ pending: 50, failed: 0 });
+    const kept = await queue.list('completed', 100);
+    expect(kept.map((job) => job.id).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `done-${i + 10}`).sort(),
+    );
+    await time.runUntil(60_000, () => queue.whenIdle());
+    expect(await queue.counts()).toEqual({ pending: 0, failed: 0 });
+  });
 });

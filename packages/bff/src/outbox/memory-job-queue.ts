@@ -20,7 +20,10 @@ export interface MemoryJobQueueOptions {
   keepCompletedMs?: number;
   /** How long a failed job stays listable and re-runnable. Default 30 days. */
   keepFailedMs?: number;
-  /** Jobs and dedupe marks kept at most, finished ones dropped oldest first. Default 100 000. */
+  /**
+   * Finished jobs and dedupe marks kept at most, the oldest dropped first. Pending jobs are never
+   * dropped, nor counted here. Default 100 000.
+   */
   maxEntries?: number;
 }
 
@@ -56,6 +59,8 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   readonly #jobs = new Map<string, Entry<T>>();
   /** id → the time until which the id is refused. */
   readonly #dedupe = new Map<string, number>();
+  /** Finished jobs' ids, oldest finish first: what pruning walks (never the pending ones). */
+  readonly #finished = new Set<string>();
   readonly #now: () => number;
   readonly #setTimer: SetTimer;
   readonly #keepCompletedMs: number;
@@ -108,6 +113,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     this.#check();
     if (this.#jobs.get(id)?.running !== false) return;
     this.#jobs.delete(id);
+    this.#finished.delete(id);
     this.#dedupe.delete(id);
   }
 
@@ -130,6 +136,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     const entry = this.#jobs.get(id);
     if (entry === undefined || entry.running) return false;
     if (data !== undefined) entry.data = data;
+    this.#finished.delete(id);
     entry.state = 'pending';
     entry.dueAt = this.#now();
     entry.failedReason = undefined;
@@ -229,6 +236,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
         } else {
           entry.state = outcome.kind === 'done' ? 'completed' : 'failed';
           entry.finishedAt = now;
+          this.#finished.add(entry.id);
           if (outcome.kind === 'fail') entry.failedReason = outcome.reason;
         }
       })
@@ -239,29 +247,36 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     this.#running.add(run);
   }
 
-  /** Drops finished jobs past their retention and expired dedupe marks, at most once a minute. */
+  /**
+   * Drops finished jobs past their retention and expired dedupe marks, at most once a minute,
+   * then the oldest of them while over `maxEntries`: never a walk over the pending jobs, however
+   * many orders are waiting for their check.
+   */
   #prune(): void {
     const now = this.#now();
-    const full = this.#jobs.size + this.#dedupe.size > this.#maxEntries;
-    const every = Math.min(PRUNE_EVERY_MS, this.#keepCompletedMs);
-    if (!full && now - this.#prunedAt < every) return;
-    this.#prunedAt = now;
-    for (const [id, entry] of this.#jobs) {
-      const keep = entry.state === 'failed' ? this.#keepFailedMs : this.#keepCompletedMs;
-      if (entry.state !== 'pending' && !entry.running && entry.finishedAt + keep <= now) {
-        this.#jobs.delete(id);
+    const over = () => this.#finished.size + this.#dedupe.size > this.#maxEntries;
+    if (now - this.#prunedAt >= Math.min(PRUNE_EVERY_MS, this.#keepCompletedMs)) {
+      this.#prunedAt = now;
+      for (const id of this.#finished) {
+        const entry = this.#jobs.get(id);
+        const keep = entry?.state === 'failed' ? this.#keepFailedMs : this.#keepCompletedMs;
+        if (entry === undefined || entry.finishedAt + keep <= now) this.#drop(id);
       }
+      for (const [id, until] of this.#dedupe) if (until <= now) this.#dedupe.delete(id);
     }
-    for (const [id, until] of this.#dedupe) if (until <= now) this.#dedupe.delete(id);
-    // Still over the bound: the oldest marks, then the oldest finished jobs, go first.
     for (const id of this.#dedupe.keys()) {
-      if (this.#jobs.size + this.#dedupe.size <= this.#maxEntries) break;
+      if (!over()) break;
       this.#dedupe.delete(id);
     }
-    for (const [id, entry] of this.#jobs) {
-      if (this.#jobs.size + this.#dedupe.size <= this.#maxEntries) break;
-      if (entry.state !== 'pending' && !entry.running) this.#jobs.delete(id);
+    for (const id of this.#finished) {
+      if (!over()) break;
+      this.#drop(id);
     }
+  }
+
+  #drop(id: string): void {
+    this.#finished.delete(id);
+    this.#jobs.delete(id);
   }
 
   #check(): void {

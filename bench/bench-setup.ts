@@ -9,9 +9,40 @@ export const SHOP_ORIGIN = 'http://127.0.0.1:5173';
 /** The checkout every benchmark request asks for: the fixed-price coffee, priced by the catalog. */
 export const CHECKOUT_BODY = { button: 'btn_coffee' } as const;
 
+/**
+ * The one button of the bench's shop, as every side knows it: the BFF from `BUTTONS`, the
+ * pass-through and the Express peer from this table, so all three send the same upstream fields.
+ */
+export const BENCH_CATALOG: Readonly<
+  Record<string, { name: string; price: string; currency: string }>
+> = {
+  btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
+};
+
+/** The BFF's `PUBLIC_URL`: its `callbackUrl` upstream is this plus `/webhooks/payment`. */
+const BENCH_PUBLIC_URL = 'http://127.0.0.1:8787';
+/** The `callbackUrl` every side sends upstream (the BFF's, so the fields are byte for byte alike). */
+export const BENCH_CALLBACK_URL = `${BENCH_PUBLIC_URL}/webhooks/payment`;
+
 export const BFF_ENTRY = new URL('./serve-bff.ts', import.meta.url);
 export const SANDBOX_ENTRY = new URL('./serve-sandbox.ts', import.meta.url);
 export const PROXY_ENTRY = new URL('./passthrough-proxy.ts', import.meta.url);
+export const EXPRESS_PEER_ENTRY = new URL('./express-peer.ts', import.meta.url);
+export const AUTOCANNON_ENTRY = new URL('./autocannon-load.ts', import.meta.url);
+
+/**
+ * The sandbox as `pnpm bench` runs it: no latency, no faults, and room for every order the run
+ * creates. A run leaves several hundred thousand orders pending (nobody pays them); past
+ * `SANDBOX_MAX_ORDERS` (default 100 000) a cap full of pending orders answers 503, so the cap is
+ * raised to 2 000 000. Orders stay pending an hour (`SANDBOX_ORDER_TTL`), so none expires during a
+ * run and the sandbox sends no expiry callback (to a `callbackUrl` where nothing listens).
+ */
+export const BENCH_SANDBOX_ENV: Readonly<Record<string, string>> = {
+  SANDBOX_LATENCY_MS: '0',
+  SANDBOX_FAULT_RATE: '0',
+  SANDBOX_MAX_ORDERS: '2000000',
+  SANDBOX_ORDER_TTL: '3600',
+};
 /**
  * The BFF's own `main` from its build, what `pnpm --filter @buy-button/bff start` and the bin run:
  * configured only by its environment (`BFF_PORT`, `PUBLIC_URL`, `REDIS_URL` with the outbox in
@@ -34,16 +65,31 @@ export function bffEnv(
     PORTAL_URL: `${sandboxUrl}/pay`,
     UPSTREAM_EMAIL: FIXTURES.accounts.service.email,
     UPSTREAM_PASSWORD: FIXTURES.accounts.service.password,
-    PUBLIC_URL: 'http://127.0.0.1:8787',
+    PUBLIC_URL: BENCH_PUBLIC_URL,
     ALLOWED_ORIGINS: SHOP_ORIGIN,
     ALLOWED_REDIRECT_ORIGINS: SHOP_ORIGIN,
-    BUTTONS: JSON.stringify({
-      btn_coffee: { name: 'Coffee beans', price: '4.50', currency: 'EUR' },
-    }),
+    BUTTONS: JSON.stringify(BENCH_CATALOG),
     RECEIPT_SECRET: receiptSecret,
     RATE_LIMIT: '0',
     ORDER_REF_PREFIX: 'bench-',
     ...extra,
+  };
+}
+
+/**
+ * The environment of the bench's other two sides (`bench/passthrough-proxy.ts`,
+ * `bench/express-peer.ts`): the same upstream, portal, callback URL and origin as the BFF's.
+ */
+export function peerEnv(
+  sandboxUrl: string,
+  receiptSecret = randomBytes(32).toString('base64url'),
+): Record<string, string> {
+  return {
+    UPSTREAM_API_URL: `${sandboxUrl}/api`,
+    PORTAL_URL: `${sandboxUrl}/pay`,
+    CALLBACK_URL: BENCH_CALLBACK_URL,
+    ALLOWED_ORIGINS: SHOP_ORIGIN,
+    RECEIPT_SECRET: receiptSecret,
   };
 }
 
@@ -109,6 +155,25 @@ export function processCpuMs(pid: number): number | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
     return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The whole machine's CPU time so far, in ms, busy and in all (every core, every process, ours
+ * or not), from the first line of `/proc/stat`; `undefined` without procfs.
+ */
+export function machineCpuMs(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    // cpu  user nice system idle iowait irq softirq steal ...
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (ticks.length < 8 || ticks.some((n) => !Number.isFinite(n))) return undefined;
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    const total = ticks.reduce((sum, n) => sum + n, 0);
+    const ms = (n: number) => (n * 1000) / CLOCK_TICKS_PER_SECOND;
+    return { busy: ms(total - idle), total: ms(total) };
   } catch {
     return undefined;
   }

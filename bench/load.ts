@@ -3,7 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** One bounded burst of `POST /sessions`: it stops at `count` requests or `maxDurationMs`. */
+/**
+ * The soaks' load generator (`bench/soak.ts`, and `percentile` for `bench/soak-outbox.ts`): a
+ * closed loop of clients on `node:http` that can send each `Idempotency-Key` twice, the second
+ * time to another instance, as a shopper's retry would, and keep what each request got (status,
+ * sessionId) to check for duplicate sessions. autocannon, which `pnpm bench` uses, ties each
+ * connection to one target, so it cannot send a key's retry to the other instance: the soaks keep
+ * this generator.
+ *
+ * One bounded burst of `POST /sessions`: it stops at `count` requests or `maxDurationMs`.
+ */
 export interface LoadOptions {
   /** Base URLs; concurrent clients are spread over them in turn (several instances). */
   targets: string[];
@@ -52,15 +61,6 @@ export interface LoadResult {
   /** Requests that got no answer, by error code (`ECONNRESET`, ...). */
   errors: Record<string, number>;
   records: RequestRecord[];
-}
-
-export interface LoadSummary {
-  requests: number;
-  ok: number;
-  failed: number;
-  throughput: number;
-  p50Ms: number;
-  p99Ms: number;
 }
 
 /** Runs the load in this process. Use `startLoadGenerator` to keep it off the servers' cores. */
@@ -178,22 +178,6 @@ function post(
     req.on('error', (error) => settle({ status: 0, problem: false, error: codeOf(error) }));
     req.end(body);
   });
-}
-
-/** Throughput and percentiles over one or several results (rounds) taken together. */
-export function summarize(results: readonly LoadResult[]): LoadSummary {
-  const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
-  const requests = results.reduce((n, r) => n + r.sent, 0);
-  const ok = results.reduce((n, r) => n + countOk(r.statuses), 0);
-  const seconds = results.reduce((n, r) => n + r.durationMs, 0) / 1000;
-  return {
-    requests,
-    ok,
-    failed: requests - ok,
-    throughput: seconds > 0 ? ok / seconds : 0,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-  };
 }
 
 export function countOk(statuses: Record<string, number>): number {

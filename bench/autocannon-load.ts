@@ -1,0 +1,164 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+
+/**
+ * `pnpm bench`'s load: autocannon (a closed loop of keep-alive connections, each sending its next
+ * request as soon as the previous answer is in, over a raw socket with its own HTTP parser), run
+ * in a child process of its own so it shares no event loop with a server. One burst per message,
+ * bounded in time (and, with `amount`, in count).
+ */
+export interface BurstOptions {
+  /** Base URLs; connections are spread over them in turn (several instances). */
+  targets: readonly string[];
+  /** Connections, each with one request in flight at a time. */
+  connections: number;
+  /** Run this long, in ms (a round). Ignored when `amount` is set. */
+  durationMs?: number;
+  /** Send this many requests, then stop (still cut at `maxDurationMs`). */
+  amount?: number;
+  /** Stop after this long whatever is left, in ms. */
+  maxDurationMs: number;
+  /** JSON body of every request. */
+  body: Readonly<Record<string, unknown>>;
+  /** Extra headers, e.g. `Origin`. */
+  headers?: Readonly<Record<string, string>>;
+  /** A fresh `Idempotency-Key` (a UUID) on every request, as the element sends. */
+  idempotencyKey: boolean;
+  /** Send back the latency of every 2xx answer, for percentiles over several bursts. */
+  keepLatencies?: boolean;
+}
+
+export interface BurstResult {
+  /** 2xx answers. */
+  ok: number;
+  /** Answers by status code. */
+  statuses: Record<string, number>;
+  /** Requests that got no answer: connection errors and timeouts (autocannon's `errors`). */
+  errors: number;
+  timeouts: number;
+  /** From the start of the burst to its last answer, in ms. */
+  durationMs: number;
+  /** Latency of every 2xx answer in ms (µs resolution), when `keepLatencies`. */
+  latenciesMs: number[];
+}
+
+export interface AutocannonProcess {
+  /** The load generator's process id (for its CPU time). */
+  pid: number;
+  run(options: BurstOptions): Promise<BurstResult>;
+  stop(): Promise<void>;
+}
+
+type LoadMessage = { type: 'result'; result: BurstResult } | { type: 'error'; message: string };
+
+/** Starts the load generator's child process; `run` one burst at a time. */
+export function startAutocannonProcess(): AutocannonProcess {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid ?? 0,
+    run(options) {
+      return new Promise((resolve, reject) => {
+        const onExit = () => reject(new Error('the load generator exited'));
+        child.once('exit', onExit);
+        child.once('message', (raw) => {
+          child.off('exit', onExit);
+          const message = raw as LoadMessage;
+          if (message.type === 'result') resolve(message.result);
+          else reject(new Error(message.message));
+        });
+        child.send(options);
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+/** One burst, in this process. */
+export function runBurst(options: BurstOptions): Promise<BurstResult> {
+  return new Promise((resolve, reject) => {
+    const statuses: Record<string, number> = {};
+    const latenciesMs: number[] = [];
+    let ok = 0;
+    const started = performance.now();
+    let lastAnswer = started;
+    let cap: NodeJS.Timeout | undefined;
+    const keyed: autocannon.Request[] = [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, 'idempotency-key': randomUUID() },
+        }),
+      },
+    ];
+    const instance = autocannon(
+      {
+        // autocannon takes several URLs (connection i goes to URL i mod n); its types say one.
+        url: options.targets.map(
+          (target) => new URL('/sessions', target).href,
+        ) as unknown as string,
+        method: 'POST',
+        connections: options.connections,
+        ...(options.amount === undefined
+          ? { duration: (options.durationMs ?? options.maxDurationMs) / 1000 }
+          : { amount: options.amount }),
+        body: JSON.stringify(options.body),
+        headers: { 'content-type': 'application/json', ...options.headers },
+        ...(options.idempotencyKey ? { requests: keyed } : {}),
+        timeout: 10,
+        // How often autocannon samples its counters: also how soon it notices the end of a burst.
+        sampleInt: 100,
+      },
+      (error, result) => {
+        clearTimeout(cap);
+        if (error !== null && error !== undefined) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        resolve({
+          ok,
+          statuses,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          durationMs: lastAnswer - started,
+          latenciesMs,
+        });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      lastAnswer = performance.now();
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) {
+        ok += 1;
+        if (options.keepLatencies === true)
+          latenciesMs.push(Math.round(responseTime * 1000) / 1000);
+      }
+    });
+    cap = setTimeout(() => instance.stop(), options.maxDurationMs);
+  });
+}
+
+// The child side: one burst per message; it dies with its parent.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.send !== undefined) {
+  process.once('disconnect', () => process.exit(0));
+  process.on('message', (options: BurstOptions) => {
+    runBurst(options).then(
+      (result) => process.send?.({ type: 'result', result } satisfies LoadMessage),
+      (error: unknown) =>
+        process.send?.({
+          type: 'error',
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies LoadMessage),
+    );
+  });
+}

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { precompress } from './scripts/precompress.mjs';
+import { LAZY_MESSAGES } from './src/lazy-messages.js';
 
 /**
  * Squeezes the whitespace and comments out of the element's own `css` and `html` template
@@ -48,7 +49,12 @@ function minifyHtml(html: string): string {
  *   and the `lit*Versions` beacons, read only by Lit's dev-mode warnings;
  * - decorator support (`addInitializer`, `Symbol.metadata`, which Lit would also define on the
  *   page's globals) and reactive controllers (`addController`): the element declares
- *   `static properties` and has no controller.
+ *   `static properties` and has no controller;
+ * - what its one template never asks of lit-html: directives (and the connection tracking only
+ *   async directives read), bindings inside `<script>`/`<style>`/`<textarea>`/`<title>`, in
+ *   comments or on an element itself (`<div ${…}>`), iterables as child values, and listener
+ *   objects with `handleEvent`/`capture`/`once`/`passive` (its listeners are functions). A
+ *   template that needs one of them must drop the matching edit below.
  * Each edit must match as often as said: a Lit update that moves the code fails the build here.
  */
 function slimLit(): Plugin {
@@ -94,6 +100,58 @@ function slimLit(): Plugin {
       ';',
     ],
     [element, /\(\w+\.litElementVersions\?\?=\[\]\)\.push\("[\d.]+"\);/, ''],
+    // Directives: none is used, so resolving one is the identity.
+    [
+      html,
+      /function (\w)\((\w),(\w),\w=\w,\w\)\{if\(\3===\w\)return \3;[\s\S]*?_\$litDirective\$[\s\S]*?\),\3\}(?=class )/,
+      'function $1($2,$3){return $3}',
+    ],
+    // Bindings inside raw-text elements (`<script>`, `<style>`, `<textarea>`, `<title>`).
+    [html, /,\w=\/\^\(\?:script\|style\|textarea\|title\)\$\/i/, ''],
+    [html, /\(\w\.test\((\w)\[2\]\)&&\(\w=RegExp\("<\/"\+\1\[2\],"g"\)\),(\w=\w)\)/, '$2'],
+    [html, /if\(\w\.test\(\w\.tagName\)\)\{[\s\S]*?\.append\(\w\[\w\],\w\(\)\)\}\}/, ''],
+    // Element bindings (`<div ${…}>`) and bindings inside comments.
+    [
+      html,
+      /else \w\.startsWith\(\w\)&&\(\w\.push\(\{type:6,index:\w\}\),\w\.removeAttribute\(\w\)\)/,
+      '',
+    ],
+    [html, /:6===(\w)\.type&&\(\w=new \w\(\w,this,\w\)\)/, ':0'],
+    [
+      html,
+      /else\{let (\w)=-1;for\(;-1!==\(\1=\w\.data\.indexOf\(\w,\1\+1\)\);\)\w\.push\(\{type:7,index:\w\}\),\1\+=\w\.length-1\}/,
+      '',
+    ],
+    // Iterables as child values: the element renders strings and `nothing` only.
+    [html, /:(\w)\(\w\)\?this\.k\(\w\):(?=this\._\(\w\)\})/, ':'],
+    [html, /k\((\w)\)\{\w\(this\._\$AH\)\|\|[\s\S]*?\.length=\w\)\}/, ''],
+    // Listeners are functions, never `{ handleEvent, capture, once, passive }` objects.
+    [
+      html,
+      /\|\|(\w)\.capture!==(\w)\.capture\|\|\1\.once!==\2\.once\|\|\1\.passive!==\2\.passive/,
+      '',
+    ],
+    [
+      html,
+      /"function"==typeof this\._\$AH\?(this\._\$AH\.call\(this\.options\?\.host\?\?this\.element,\w\)):this\._\$AH\.handleEvent\(\w\)/,
+      '$1',
+    ],
+    // Connection tracking, for async directives only.
+    [
+      html,
+      /setConnected\(\w\)\{void 0===this\._\$AM&&\(this\._\$Cv=\w,this\._\$AP\?\.\(\w\)\)\}/,
+      '',
+    ],
+    [html, /,this\._\$Cv=\w\?\.isConnected\?\?!0/, ''],
+    [html, /get _\$AU\(\)\{return this\._\$AM\?\._\$AU\?\?this\._\$Cv\}/, ''],
+    [html, /get _\$AU\(\)\{return this\._\$AM\._\$AU\}/g, '', 3],
+    [html, /this\._\$AP\?\.\(!1,!0,\w\)/, ''],
+    [
+      element,
+      /connectedCallback\(\)\{super\.connectedCallback\(\),this\._\$Do\?\.setConnected\(!0\)\}disconnectedCallback\(\)\{super\.disconnectedCallback\(\),this\._\$Do\?\.setConnected\(!1\)\}/,
+      '',
+    ],
+    [element, /this\.hasUpdated\|\|\(this\.renderOptions\.isConnected=this\.isConnected\),/, ''],
   ];
   return {
     name: 'buy-button:slim-lit',
@@ -166,6 +224,35 @@ function asciiOnly(): Plugin {
 }
 
 /**
+ * The languages the script-tag bundle does not carry (src/languages.ts): the bundle gets
+ * src/bundle-lazy-messages.ts, which fetches them from the BFF, in place of src/lazy-messages.ts,
+ * and each one is written beside it as `dist/buy-button.<lang>.json` (message id → text), which
+ * the BFF serves at `/buy-button.<lang>.json`. The npm build (tsc) keeps them all in the code.
+ */
+function lazyLanguages(): Plugin {
+  const npm = fileURLToPath(new URL('src/lazy-messages.ts', import.meta.url));
+  const bundle = fileURLToPath(new URL('src/bundle-lazy-messages.ts', import.meta.url));
+  return {
+    name: 'buy-button:lazy-languages',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (source !== './lazy-messages.js' || importer === bundle) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === npm ? bundle : null;
+    },
+    generateBundle() {
+      for (const [language, messages] of Object.entries(LAZY_MESSAGES)) {
+        this.emitFile({
+          type: 'asset',
+          fileName: `buy-button.${language}.json`,
+          source: `${JSON.stringify(messages)}\n`,
+        });
+      }
+    },
+  };
+}
+
+/**
  * `dist/buy-button.d.ts`, the types of the `@buy-button/element/buy-button.js` entry: it exports
  * nothing, and brings the global typings (`HTMLElementTagNameMap`, events, React JSX) as `define`.
  */
@@ -190,6 +277,7 @@ export default defineConfig({
   plugins: [
     minifyLitTemplates(),
     slimLit(),
+    lazyLanguages(),
     terserPass(),
     asciiOnly(),
     bundleTypes(),

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-// Lit itself is about 5.5 KiB of it.
+// Lit itself, trimmed (vite.config.ts), is about 4 KiB of it.
 const BUDGET_GZIP_BYTES = 9 * 1024;
 const file = new URL('../dist/buy-button.js', import.meta.url);
 const code = readFileSync(file, 'utf8');

@@ -6,7 +6,11 @@ export interface BuyButtonAttributes {
   endpoint?: string;
   price?: string | number;
   currency?: string;
+  /** Units bought, a whole number from 1 (default 1). */
+  quantity?: number | `${number}`;
   'button-name'?: string;
+  /** The shop's own id for the checkout: 1 to 64 of `[A-Za-z0-9._:-]`. */
+  reference?: string;
   'return-url'?: string;
   'cancel-url'?: string;
   locale?: string;

@@ -47,7 +47,9 @@ describe('<buy-button> rendering', () => {
       lang: 'fr',
       label: 'Pay with crypto',
     },
-    { markup: '<buy-button button="b"></buy-button>', lang: 'de', label: 'Pay with crypto' },
+    { markup: '<buy-button button="b"></buy-button>', lang: 'de', label: 'Mit Krypto bezahlen' },
+    { markup: '<buy-button button="b"></buy-button>', lang: 'pt-BR', label: 'Pagar com cripto' },
+    { markup: '<buy-button button="b"></buy-button>', lang: 'ja', label: 'Pay with crypto' },
     {
       markup: '<buy-button button="b"></buy-button>',
       lang: 'constructor',

@@ -7,7 +7,7 @@ import {
   type BuyButtonEventMap,
   BuyButtonSessionEvent,
 } from './events.js';
-import { formatPrice, messagesFor } from './messages.js';
+import { formatPrice, isQuantity, type Messages, messagesFor } from './messages.js';
 import { storeSession } from './stored-session.js';
 import { styles } from './styles.js';
 import type { CreateSessionRequest } from './wire.js';
@@ -33,11 +33,11 @@ type Config =
  *
  * @tag buy-button
  *
- * @fires {BuyButtonClickEvent} buy-button-click - An attempt starts; cancelable (`preventDefault()` vetoes it, nothing is sent). `detail`: the request about to be sent, `{ button, price?, currency?, buttonName?, returnUrl?, cancelUrl?, locale }`.
+ * @fires {BuyButtonClickEvent} buy-button-click - An attempt starts; cancelable (`preventDefault()` vetoes it, nothing is sent). `detail`: the request about to be sent, `{ button, price?, currency?, quantity?, buttonName?, reference?, returnUrl?, cancelUrl?, locale }`.
  * @fires {BuyButtonSessionEvent} buy-button-session - The BFF created the session; cancelable (the page then handles the redirect itself). `detail: { sessionId, orderRef, conversionCode, redirectUrl, receipt }`.
  * @fires {BuyButtonErrorEvent} buy-button-error - The attempt failed; the message is shown and the button works again. `detail: { code, message, status?, problem?, retryAfter? }`: `code` is one of the [error codes](#errors).
  *
- * @slot - The label. Defaults to a localized "Pay with crypto", with the price when `price` and `currency` are set.
+ * @slot - The label. Defaults to a localized "Pay with crypto", with the total (`price` × `quantity`) when `price` and `currency` are set.
  * @slot icon - An icon before the label (give it `aria-hidden="true"` if it is decorative).
  *
  * @csspart button - The native `<button>`.
@@ -77,7 +77,9 @@ export class BuyButtonElement extends LitElement {
     endpoint: {},
     price: {},
     currency: {},
+    quantity: { type: Number },
     buttonName: { attribute: 'button-name' },
+    reference: {},
     returnUrl: { attribute: 'return-url' },
     cancelUrl: { attribute: 'cancel-url' },
     locale: {},
@@ -101,13 +103,31 @@ export class BuyButtonElement extends LitElement {
   declare price: string | undefined;
   /** ISO 4217 code, e.g. `EUR`. */
   declare currency: string | undefined;
+  /**
+   * Units bought (default 1): a whole number from 1 to the button's `maxQuantity` on the BFF.
+   * Sent when not 1; the label shows the total, `price` × `quantity`.
+   */
+  declare quantity: number;
   /** Display name sent to the BFF (the catalog's name wins for catalog buttons). */
   declare buttonName: string | undefined;
-  /** Where the portal sends the shopper after paying; may hold `{ORDER_REF}` and `{RECEIPT}`. */
+  /**
+   * The shop's own id for this checkout (cart, order or customer id): 1 to 64 of
+   * `[A-Za-z0-9._:-]`. Sent to the BFF, which keeps it with the session, returns it in the status
+   * and fills `{REFERENCE}` in `return-url` and `cancel-url` with it.
+   */
+  declare reference: string | undefined;
+  /**
+   * Where the portal sends the shopper after paying; may hold `{ORDER_REF}`, `{RECEIPT}` and
+   * `{REFERENCE}`.
+   */
   declare returnUrl: string | undefined;
   /** Where the portal sends the shopper after canceling; same placeholders. */
   declare cancelUrl: string | undefined;
-  /** BCP 47 tag; defaults to the nearest `lang` attribute, then the browser's language. */
+  /**
+   * BCP 47 tag; defaults to the nearest `lang` attribute, then the browser's language. Its
+   * language picks the texts: `en`, `fr`, `de`, `es`, `it`, `nl` or `pt` (`fr-CA` → `fr`), else
+   * English.
+   */
   declare locale: string | undefined;
   /** Label text, when no label is slotted. */
   declare label: string | undefined;
@@ -134,6 +154,7 @@ export class BuyButtonElement extends LitElement {
   constructor() {
     super();
     this.disabled = false;
+    this.quantity = 1;
     this.timeout = DEFAULT_TIMEOUT_MS;
   }
 
@@ -176,6 +197,25 @@ export class BuyButtonElement extends LitElement {
         this.#dispatchError({ code: 'invalid-config' });
         return;
       }
+      // Checked here, not by the BFF, so nothing is sent: a quantity that is no whole number from
+      // 1 (the BFF alone knows the most), a reference the BFF would refuse (the merchant's to fix).
+      const { quantity = 1, reference } = config.request;
+      const invalid = !isQuantity(quantity)
+        ? 'invalid-quantity'
+        : reference && !/^[\w.:-]{1,64}$/.test(reference)
+          ? 'invalid-reference'
+          : undefined;
+      if (invalid) {
+        if (invalid === 'invalid-reference') {
+          console.error(
+            `buy-button: reference="${reference}" is not 1 to 64 of A-Z a-z 0-9 . _ : - (nothing was sent)`,
+            this,
+          );
+        }
+        this.#set('error', { code: invalid });
+        this.#dispatchError({ code: invalid });
+        return;
+      }
       this.#set('creating');
       // The same request (endpoint and body) after an unsettled attempt reuses its key, so the
       // BFF replays the session that attempt may have created; anything else gets a fresh key.
@@ -215,10 +255,10 @@ export class BuyButtonElement extends LitElement {
 
   override render() {
     const config = this.#config();
-    const t = messagesFor(this.#locale());
+    const t = this.#messages(config);
     const busy = this.#status === 'creating' || this.#status === 'redirecting';
     const code = config.ok ? this.#failure?.code : 'invalid-config';
-    const message = code && t.errors[code];
+    const message = code && t[code];
     // No `color-scheme` from the page (`normal`): follow the OS (see styles). Read at render, as
     // the locale is; an explicit `light`/`dark` is inherited, so switching between those is live.
     const scheme = getComputedStyle(this).colorScheme === 'normal' ? 'os' : nothing;
@@ -234,7 +274,7 @@ export class BuyButtonElement extends LitElement {
         <slot name="icon"></slot>
         <span part="label"
           ><slot @slotchange=${this.#onSlotChange}></slot>${
-            this.#slottedLabel ? nothing : this.#defaultLabel(config)
+            this.#slottedLabel ? nothing : this.#defaultLabel(config, t)
           }</span
         >
         <span part="spinner" aria-hidden="true" ?hidden=${!busy}></span>
@@ -254,15 +294,25 @@ export class BuyButtonElement extends LitElement {
     this.requestUpdate();
   }
 
-  #defaultLabel(config: Config): string {
+  #defaultLabel(config: Config, t: Messages): string {
     const label = this.label?.trim();
     if (label) return label;
-    const locale = this.#locale();
-    const t = messagesFor(locale);
-    const { price, currency }: Partial<CreateSessionRequest> = config.ok ? config.request : {};
-    const formatted = price && currency ? formatPrice(locale, price, currency) : undefined;
-    return formatted ? t.labelWithPrice(formatted) : t.label;
+    const { price, currency, quantity }: Partial<CreateSessionRequest> = config.ok
+      ? config.request
+      : {};
+    const total = price && currency && formatPrice(this.#locale(), price, currency, quantity);
+    return total ? t.labelWithPrice.replace('{amount}', total) : t.label;
   }
+
+  /**
+   * The texts in the element's language. The script-tag bundle loads some languages from the BFF:
+   * English until they arrive, then rendered again.
+   */
+  #messages(config: Config): Messages {
+    return messagesFor(this.#locale(), config.ok ? config.endpoint : undefined, this.#rerender);
+  }
+
+  #rerender = (): void => this.requestUpdate();
 
   #onClick = (event: MouseEvent): void => {
     // Never let the click reach a form the element may sit in.
@@ -320,7 +370,15 @@ export class BuyButtonElement extends LitElement {
     if (!endpoint) return { ok: false, reason: `endpoint "${endpointText}" is not http(s)` };
 
     const request: CreateSessionRequest = { button, locale: this.#locale() };
-    for (const key of ['price', 'currency', 'buttonName', 'returnUrl', 'cancelUrl'] as const) {
+    const keys = [
+      'price',
+      'currency',
+      'buttonName',
+      'reference',
+      'returnUrl',
+      'cancelUrl',
+    ] as const;
+    for (const key of keys) {
       const given = text(this[key]) ?? field(key);
       if (given) {
         request[key] = key.endsWith('Url')
@@ -330,6 +388,9 @@ export class BuyButtonElement extends LitElement {
             : given;
       }
     }
+    // The property when it is not the default 1, else the form's `quantity` field.
+    const quantity = Number((this.quantity !== 1 && text(this.quantity)) || field('quantity') || 1);
+    if (quantity !== 1) request.quantity = quantity;
     return { ok: true, endpoint: endpoint.replace(/\/+$/, ''), request };
   }
 
@@ -348,7 +409,7 @@ export class BuyButtonElement extends LitElement {
     this.dispatchEvent(
       new BuyButtonErrorEvent({
         ...failure,
-        message: messagesFor(this.#locale()).errors[failure.code],
+        message: this.#messages(this.#config())[failure.code],
       }),
     );
   }
@@ -436,8 +497,8 @@ function absoluteHttpUrl(value: string): string | undefined {
 }
 
 // Relative return/cancel URLs are resolved against the page (`<base href>` included), which the
-// BFF cannot see: it only knows the request's origin. `{ORDER_REF}` and `{RECEIPT}` survive (the
-// BFF accepts them raw or percent-encoded).
+// BFF cannot see: it only knows the request's origin. `{ORDER_REF}`, `{RECEIPT}` and `{REFERENCE}`
+// survive (the BFF accepts them raw or percent-encoded).
 function resolveUrl(value: string): string {
   try {
     return new URL(value, document.baseURI).href;

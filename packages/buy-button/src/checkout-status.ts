@@ -32,6 +32,13 @@ export const CheckoutErrorCode = {
   UnknownButton: 'unknown-button',
   /** `400` `invalid-price` or `price-out-of-range`: the (open) amount is not accepted. */
   InvalidPrice: 'invalid-price',
+  /**
+   * `quantity` is not a whole number from 1 (nothing sent), or `400` `invalid-quantity`: more
+   * than the button's `maxQuantity`.
+   */
+  InvalidQuantity: 'invalid-quantity',
+  /** `reference` is not 1 to 64 of `[A-Za-z0-9._:-]`: nothing sent; fix the markup. */
+  InvalidReference: 'invalid-reference',
   /** `400` `price-mismatch` or `currency-mismatch`: `price`/`currency` differ from the catalog's. */
   CatalogMismatch: 'catalog-mismatch',
   /** `400` `invalid-redirect-url`: `return-url`/`cancel-url` refused (`ALLOWED_REDIRECT_ORIGINS`). */

@@ -106,6 +106,7 @@ const BY_TYPE: Record<string, CheckoutFailure['code']> = {
   'unknown-button': 'unknown-button',
   'invalid-price': 'invalid-price',
   'price-out-of-range': 'invalid-price',
+  'invalid-quantity': 'invalid-quantity',
   'price-mismatch': 'catalog-mismatch',
   'currency-mismatch': 'catalog-mismatch',
   'invalid-redirect-url': 'invalid-redirect-url',

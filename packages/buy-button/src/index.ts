@@ -17,7 +17,7 @@ export {
   type BuyButtonSessionDetail,
   BuyButtonSessionEvent,
 } from './events.js';
-export { MESSAGES, type Messages } from './messages.js';
+export { MESSAGES, type MessageId, type Messages } from './messages.js';
 // The return-page helpers, also published alone as `@buy-button/element/return-page`.
 export * from './return-page.js';
 export type {

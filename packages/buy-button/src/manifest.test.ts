@@ -49,4 +49,14 @@ describe('custom-elements.json', () => {
       expected,
     );
   });
+
+  it('has quantity (default 1) and reference as attributes and properties', () => {
+    for (const name of ['quantity', 'reference']) {
+      expect(element?.attributes?.find((attribute) => attribute.name === name)).toBeTruthy();
+      expect(element?.members?.find((member) => member.name === name)).toBeTruthy();
+    }
+    expect(element?.attributes?.find((attribute) => attribute.name === 'quantity')?.default).toBe(
+      '1',
+    );
+  });
 });

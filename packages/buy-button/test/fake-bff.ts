@@ -26,15 +26,24 @@ import type { SessionCreated, SessionStatus } from '../src/wire.js';
  * As the real BFF, it also serves the script-tag bundle at `<url>/buy-button.js` (and, for tests
  * of a bundle whose script cannot be told apart, at `<url>/assets/element.js`), built from the
  * sources when the run starts, and answers `POST <url>/sessions` with a 201 (logged under the
- * test id `root`).
+ * test id `root`). The languages that build writes beside the bundle (`buy-button.<lang>.json`)
+ * are served as the BFF serves them (`Access-Control-Allow-Origin: *`), at `<url>/` and under any
+ * `<url>/<test-id>/<mode>/`, where `hold` answers once the test posts `<url>/<test-id>/release`
+ * and `problem-<status>` fails; `GET <url>/<test-id>/languages` lists the ones requested there.
  */
-export function startFakeBff(bundle = ''): Promise<{ url: string; close(): Promise<void> }> {
+export function startFakeBff(
+  bundle = '',
+  languages: ReadonlyMap<string, string> = new Map(),
+): Promise<{ url: string; close(): Promise<void> }> {
   const logs = new Map<
     string,
     Array<{ idempotencyKey: string | null; body: unknown; sessionId?: string }>
   >();
   const held = new Map<string, Array<() => void>>();
   const sessionsByKey = new Map<string, SessionCreated>();
+  // What each session was created with, for its status.
+  const requested = new Map<string, { quantity?: number; reference?: string }>();
+  const languageLogs = new Map<string, string[]>();
   const hanging = new Set<ServerResponse>();
   let sequence = 0;
 
@@ -54,8 +63,35 @@ export function startFakeBff(bundle = ''): Promise<{ url: string; close(): Promi
       return;
     }
     const [testId = '', modes = '', resource = '', sessionId] =
-      path === '/sessions' ? ['root', 'ok', 'sessions'] : path.split('/').slice(1);
+      path === '/sessions'
+        ? ['root', 'ok', 'sessions']
+        : /^\/buy-button\.\w+\.json$/.test(path)
+          ? ['root', 'ok', path.slice(1)]
+          : path.split('/').slice(1);
     if (req.method === 'GET' && modes === 'log') return send(res, 200, logs.get(testId) ?? []);
+    if (req.method === 'GET' && modes === 'languages') {
+      return send(res, 200, languageLogs.get(testId) ?? []);
+    }
+    const language = /^buy-button\.(\w+)\.json$/.exec(resource)?.[1];
+    if (req.method === 'GET' && language) {
+      const log = languageLogs.get(testId) ?? [];
+      languageLogs.set(testId, log);
+      log.push(language);
+      const text = languages.get(language);
+      const answer = () =>
+        text === undefined
+          ? send(res, 404, problem(404, 'Not Found'))
+          : res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(text);
+      const failing = Number(/^problem-(\d{3})$/.exec(modes)?.[1]);
+      if (failing) return send(res, failing, problem(failing, 'Refused'));
+      if (modes === 'hold') {
+        const queue = held.get(testId) ?? [];
+        held.set(testId, queue);
+        queue.push(answer);
+        return;
+      }
+      return answer();
+    }
     if (req.method === 'POST' && modes === 'release') {
       for (const release of held.get(testId)?.splice(0) ?? []) release();
       return send(res, 204);
@@ -68,13 +104,15 @@ export function startFakeBff(bundle = ''): Promise<{ url: string; close(): Promi
       if (req.headers.authorization !== `Bearer ${session.receipt}`) {
         return send(res, 401, problem(401, 'Unauthorized'));
       }
+      const { quantity = 1, reference } = requested.get(sessionId) ?? {};
       const status: SessionStatus = {
         sessionId,
         orderRef: session.orderRef,
         status: 'pending',
-        amount: '4.50',
+        amount: (4.5 * quantity).toFixed(2),
         currency: 'EUR',
-        quantity: 1,
+        quantity,
+        ...(reference === undefined ? {} : { reference }),
       };
       return send(res, 200, status);
     }
@@ -105,6 +143,8 @@ export function startFakeBff(bundle = ''): Promise<{ url: string; close(): Promi
           receipt: `rcpt_${n}`,
         };
         sessionsByKey.set(key, session);
+        const { quantity, reference } = (body ?? {}) as { quantity?: number; reference?: string };
+        requested.set(session.sessionId, { quantity, reference });
       }
       entry.sessionId = session.sessionId;
       return session;
@@ -189,8 +229,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The script-tag bundle, built from the sources with the package's own Vite config. */
-async function buildBundle(): Promise<string> {
+/**
+ * The script-tag bundle, built from the sources with the package's own Vite config, and the
+ * languages it loads from the BFF (`buy-button.<lang>.json` → language → its JSON text).
+ */
+async function buildBundle(): Promise<{ code: string; languages: Map<string, string> }> {
   const { build } = await import('vite');
   // Vitest runs with NODE_ENV=test, which would give the bundle Lit's development build.
   const nodeEnv = process.env.NODE_ENV;
@@ -204,16 +247,26 @@ async function buildBundle(): Promise<string> {
     process.env.NODE_ENV = nodeEnv;
   });
   const [result] = Array.isArray(output) ? output : [output];
-  const chunk = (result as { output?: Array<{ type: string; code?: string }> }).output?.find(
-    (item) => item.type === 'chunk',
-  );
+  const items =
+    (
+      result as {
+        output?: Array<{ type: string; fileName: string; code?: string; source?: unknown }>;
+      }
+    ).output ?? [];
+  const chunk = items.find((item) => item.type === 'chunk');
   if (!chunk?.code) throw new Error('the script-tag bundle did not build');
-  return chunk.code;
+  const languages = new Map<string, string>();
+  for (const item of items) {
+    const language = /^buy-button\.(\w+)\.json$/.exec(item.fileName)?.[1];
+    if (language) languages.set(language, String(item.source));
+  }
+  return { code: chunk.code, languages };
 }
 
 /** Vitest global setup: one fake BFF for the whole run, its URL given to the tests. */
 export default async function setup(project: TestProject) {
-  const bff = await startFakeBff(await buildBundle());
+  const { code, languages } = await buildBundle();
+  const bff = await startFakeBff(code, languages);
   project.provide('fakeBffUrl', bff.url);
   return () => bff.close();
 }

@@ -23,16 +23,20 @@ export function Checkout(): ReactElement {
         button="btn_coffee"
         price="4.50"
         currency="EUR"
+        quantity={2}
+        reference="cart-42"
         timeout={20000}
-        return-url="/thanks?order={ORDER_REF}"
+        return-url="/thanks?order={ORDER_REF}&cart={REFERENCE}"
         onbuy-button-session={onSession}
         onbuy-button-error={onError}
         onClick={() => undefined}
       />
-      <buy-button button="btn_coffee" timeout="20000" disabled />
+      <buy-button button="btn_coffee" timeout="20000" quantity="3" disabled />
       <BuyButton
         button="btn_coffee"
         price="4.50"
+        quantity={2}
+        reference="cart-42"
         timeout={20000}
         returnUrl="/thanks?order={ORDER_REF}"
         onBuyButtonSession={onSession}
@@ -44,12 +48,18 @@ export function Checkout(): ReactElement {
       <buy-button button="btn_coffee" onbuy-button-session={onError} />
       {/* @ts-expect-error: timeout is a number */}
       <buy-button button="btn_coffee" timeout="soon" />
+      {/* @ts-expect-error: quantity is a number */}
+      <buy-button button="btn_coffee" quantity="two" />
+      {/* @ts-expect-error: reference is a string */}
+      <buy-button button="btn_coffee" reference={42} />
       {/* @ts-expect-error: disabled is a boolean */}
       <buy-button button="btn_coffee" disabled="yes" />
       {/* @ts-expect-error: misspelt event of the wrapper */}
       <BuyButton button="btn_coffee" onBuyButtonSesion={onSession} />
       {/* @ts-expect-error: misspelt attribute of the wrapper */}
       <BuyButton buton="btn_coffee" />
+      {/* @ts-expect-error: the wrapper's quantity is a number */}
+      <BuyButton button="btn_coffee" quantity="2" />
       {/* @ts-expect-error: the wrapper's timeout is a number */}
       <BuyButton button="btn_coffee" timeout="soon" />
     </>

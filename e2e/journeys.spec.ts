@@ -120,3 +120,62 @@ test.describe('with JavaScript off', () => {
     await expect(page.getByRole('heading', { name: 'Payment received' })).toBeVisible();
   });
 });
+
+test('a shopper buys 3 bags with the shop’s cart reference; the shop’s orders show the reference, quantity and total', async ({
+  page,
+  request,
+  urls,
+}) => {
+  await page.goto(urls.demo);
+  const cart = (await page.locator('#cart-ref').textContent()) ?? '';
+  expect(cart).toMatch(/^cart-/);
+  await page.locator('#coffee-quantity').fill('3');
+  await page.locator('#coffee').getByRole('button').click();
+  await page.waitForURL(`${urls.sandbox}/pay?**`);
+  await expect(page.getByText('3 × Coffee beans')).toBeVisible();
+  await expect(page.getByText('13.50')).toBeVisible();
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  await page.waitForURL(`${urls.demo}/return?**`);
+  await expect(page.getByTestId('payment-status')).toHaveText('paid');
+
+  // The verified payment event reaches the shop's backend, carrying the shop's own reference.
+  await expect
+    .poll(async () => {
+      const events = (await (await request.get(`${urls.demo}/orders.json`)).json()) as Array<{
+        type: string;
+        data: { reference?: string };
+      }>;
+      return events.some((event) => event.type === 'payment.paid' && event.data.reference === cart);
+    })
+    .toBe(true);
+  await page.goto(`${urls.demo}/orders`);
+  const row = page.getByRole('row').filter({ hasText: cart });
+  await expect(row).toContainText('payment.paid');
+  await expect(row.getByRole('cell').nth(4)).toHaveText('3');
+  await expect(row).toContainText('13.50 EUR');
+});
+
+test('the shop switches its buttons to German (npm build, every language bundled)', async ({
+  page,
+  urls,
+}) => {
+  await page.goto(urls.demo);
+  await page.getByLabel('Language of the buttons').selectOption('de');
+  await expect(page.locator('#coffee').getByRole('button')).toContainText('mit Krypto bezahlen');
+});
+
+test('the script-tag element loads German from the BFF, under the page’s strict CSP', async ({
+  page,
+  urls,
+}) => {
+  const loaded: string[] = [];
+  page.on('response', (response) => {
+    if (response.url().endsWith('/buy-button.de.json')) loaded.push(String(response.status()));
+  });
+  await page.goto(`${urls.demo}/script-tag`);
+  const button = page.locator('buy-button').first();
+  await expect(button.getByRole('button')).toBeVisible();
+  await button.evaluate((element) => element.setAttribute('locale', 'de'));
+  await expect(button.getByRole('button')).toContainText('mit Krypto bezahlen');
+  expect(loaded).toEqual(['200']);
+});

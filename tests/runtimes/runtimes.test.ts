@@ -95,6 +95,7 @@ for (const runtime of runtimes()) {
         status: 'pending',
         amount: '4.50',
         currency: 'EUR',
+        quantity: 1,
       });
     });
 

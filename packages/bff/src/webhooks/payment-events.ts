@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '@buy-button/element/wire';
+import type { PaymentStatus, SessionStatus } from '@buy-button/element/wire';
 import type { OrderNotes } from '../checkout/order-notes.js';
 import { isKnownState, paymentStatusOf } from '../checkout/payment-status.js';
 import type {
@@ -20,18 +20,8 @@ export interface PaymentEvent {
   type: `payment.${Exclude<PaymentStatus, 'pending'>}`;
   /** When the BFF observed the change, ISO 8601. */
   timestamp: string;
-  data: {
-    sessionId: string;
-    orderRef: string;
-    status: PaymentStatus;
-    /** The total charged: unit price × quantity. */
-    amount: string;
-    currency: string;
-    quantity: number;
-    /** The shop's own reference, when the checkout carried one. */
-    reference?: string;
-    conversionCode: string;
-  };
+  /** What the shopper's status read answers (the total, quantity, reference), and the code. */
+  data: SessionStatus & { conversionCode: string };
 }
 
 /** How the outbox retries a delivery and checks orders again (see the README's settings). */

@@ -1,7 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { type ChildWorker, serveInChild, startChildWorker } from './child-worker.js';
 
 /**
  * `pnpm bench`'s load: autocannon (a closed loop of keep-alive connections, each sending its next
@@ -44,44 +43,11 @@ export interface BurstResult {
   latenciesMs: number[];
 }
 
-export interface AutocannonProcess {
-  /** The load generator's process id (for its CPU time). */
-  pid: number;
-  run(options: BurstOptions): Promise<BurstResult>;
-  stop(): Promise<void>;
-}
-
-type LoadMessage = { type: 'result'; result: BurstResult } | { type: 'error'; message: string };
+export type AutocannonProcess = ChildWorker<BurstOptions, BurstResult>;
 
 /** Starts the load generator's child process; `run` one burst at a time. */
 export function startAutocannonProcess(): AutocannonProcess {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    pid: child.pid ?? 0,
-    run(options) {
-      return new Promise((resolve, reject) => {
-        const onExit = () => reject(new Error('the load generator exited'));
-        child.once('exit', onExit);
-        child.once('message', (raw) => {
-          child.off('exit', onExit);
-          const message = raw as LoadMessage;
-          if (message.type === 'result') resolve(message.result);
-          else reject(new Error(message.message));
-        });
-        child.send(options);
-      });
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
+  return startChildWorker<BurstOptions, BurstResult>(import.meta.url);
 }
 
 /** One burst, in this process. */
@@ -148,17 +114,4 @@ export function runBurst(options: BurstOptions): Promise<BurstResult> {
   });
 }
 
-// The child side: one burst per message; it dies with its parent.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.send !== undefined) {
-  process.once('disconnect', () => process.exit(0));
-  process.on('message', (options: BurstOptions) => {
-    runBurst(options).then(
-      (result) => process.send?.({ type: 'result', result } satisfies LoadMessage),
-      (error: unknown) =>
-        process.send?.({
-          type: 'error',
-          message: error instanceof Error ? error.message : String(error),
-        } satisfies LoadMessage),
-    );
-  });
-}
+serveInChild(import.meta.url, runBurst);

@@ -181,3 +181,19 @@ export function machineCpuMs(): { busy: number; total: number } | undefined {
 
 /** `USER_HZ`: 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The sandbox's service account token, once, for a peer server that calls the API directly. */
+export async function login(apiUrl: string): Promise<string> {
+  const { email, password } = FIXTURES.accounts.service;
+  const response = await fetch(`${apiUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const envelope = (await response.json()) as { data?: { token?: unknown } };
+  const token = envelope.data?.token;
+  if (!response.ok || typeof token !== 'string') {
+    throw new Error(`login to ${apiUrl} failed with ${response.status}`);
+  }
+  return token;
+}

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { FIXTURES } from '@buy-button/sandbox';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { BENCH_CATALOG } from './bench-setup.js';
+import { BENCH_CATALOG, login } from './bench-setup.js';
 import { serveInChildProcess } from './server-process.js';
 
 export interface ExpressPeerOptions {
@@ -160,21 +159,6 @@ export async function startExpressPeer(options: ExpressPeerOptions): Promise<Run
       });
     },
   };
-}
-
-async function login(apiUrl: string): Promise<string> {
-  const { email, password } = FIXTURES.accounts.service;
-  const response = await fetch(`${apiUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const envelope = (await response.json()) as { data?: { token?: unknown } };
-  const token = envelope.data?.token;
-  if (!response.ok || typeof token !== 'string') {
-    throw new Error(`login to ${apiUrl} failed with ${response.status}`);
-  }
-  return token;
 }
 
 // As a benchmark child process, configured like the pass-through (`peerEnv` in `bench-setup.ts`).

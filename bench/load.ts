@@ -1,7 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type ChildWorker, serveInChild, startChildWorker } from './child-worker.js';
 
 /**
  * The soaks' load generator (`bench/soak.ts`, and `percentile` for `bench/soak-outbox.ts`): a
@@ -193,60 +192,14 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[rank] ?? Number.NaN;
 }
 
-export interface LoadGenerator {
-  /** The load generator's process id (for its CPU time). */
-  pid: number;
-  run(options: LoadOptions): Promise<LoadResult>;
-  stop(): Promise<void>;
-}
-
-type LoadMessage = { type: 'result'; result: LoadResult } | { type: 'error'; message: string };
+export type LoadGenerator = ChildWorker<LoadOptions, LoadResult>;
 
 /**
  * A load generator in a child process of its own: on a small machine it still shares the cores
  * with the servers, but not their event loops, so a slow server is not hidden by a busy client.
  */
 export function startLoadGenerator(): LoadGenerator {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    pid: child.pid ?? 0,
-    run(options) {
-      return new Promise((resolve, reject) => {
-        const onExit = () => reject(new Error('the load generator exited'));
-        child.once('exit', onExit);
-        child.once('message', (raw) => {
-          child.off('exit', onExit);
-          const message = raw as LoadMessage;
-          if (message.type === 'result') resolve(message.result);
-          else reject(new Error(message.message));
-        });
-        child.send(options);
-      });
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
+  return startChildWorker<LoadOptions, LoadResult>(import.meta.url);
 }
 
-// The child side: one run per message; it dies with its parent.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.send !== undefined) {
-  process.once('disconnect', () => process.exit(0));
-  process.on('message', (options: LoadOptions) => {
-    runLoad(options).then(
-      (result) => process.send?.({ type: 'result', result } satisfies LoadMessage),
-      (error: unknown) =>
-        process.send?.({
-          type: 'error',
-          message: error instanceof Error ? error.message : String(error),
-        } satisfies LoadMessage),
-    );
-  });
-}
+serveInChild(import.meta.url, runLoad);

@@ -9,8 +9,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { FIXTURES } from '@buy-button/sandbox';
-import { BENCH_CALLBACK_URL, BENCH_CATALOG } from './bench-setup.js';
+import { BENCH_CALLBACK_URL, BENCH_CATALOG, login } from './bench-setup.js';
 import { serveInChildProcess } from './server-process.js';
 
 export interface PassthroughProxyOptions {
@@ -133,21 +132,6 @@ export async function startPassthroughProxy(
       agent.destroy();
     },
   };
-}
-
-async function login(apiUrl: string): Promise<string> {
-  const { email, password } = FIXTURES.accounts.service;
-  const response = await fetch(`${apiUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const envelope = (await response.json()) as { data?: { token?: unknown } };
-  const token = envelope.data?.token;
-  if (!response.ok || typeof token !== 'string') {
-    throw new Error(`login to ${apiUrl} failed with ${response.status}`);
-  }
-  return token;
 }
 
 /** The request's `button`, `undefined` when the body is not JSON or has none. */

@@ -89,7 +89,7 @@ export interface BffDeps {
 
 /** The BFF: a Hono app plus a way to wait for the work it does after answering. */
 export type BffApp = OpenAPIHono<BffEnv> & {
-  /** Resolves once background work (webhook handling and forwarding, token refresh) is done. */
+  /** Resolves once background work (a token refresh ahead of expiry) is done. */
   whenIdle(): Promise<void>;
   /** The store the app keeps its state in. */
   readonly store: SharedStore;

@@ -1,5 +1,5 @@
 /**
- * Work that outlives the response (webhook handling, token refresh ahead of expiry). Each task is
+ * Work that outlives the response (a token refresh ahead of expiry). Each task is
  * handed to the runtime's `waitUntil` when there is one (Workers), and tracked so `whenIdle()`
  * lets tests and graceful shutdown wait for it instead of sleeping.
  */

@@ -1,11 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { BffEnv } from './app-env.js';
-import { BODY_LIMIT_BYTES } from './body-limit.js';
+import { limitBodies } from './body-limit.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { IdempotencyGuard } from './checkout/idempotency.js';
 import { OrderNotes } from './checkout/order-notes.js';
@@ -17,6 +15,7 @@ import { accessLog } from './middleware/access-log.js';
 import { clientIpResolver } from './middleware/client-ip.js';
 import { originGuard, pageOriginCheck } from './middleware/origin-guard.js';
 import { rateLimit, rateLimiter } from './middleware/rate-limit.js';
+import { sessionCors } from './middleware/session-cors.js';
 import type { OutboxQueues } from './outbox/job-queue.js';
 import { MemoryJobQueue, type SetTimer } from './outbox/memory-job-queue.js';
 import { ProblemError } from './problems/problem-error.js';
@@ -243,31 +242,17 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const allowedOrigins = new Set(config.allowedOrigins);
   app.use(
     '/sessions/*',
-    cors({
-      // A page of another origin may read the answer to its checkout, and nothing else: that
-      // answer is always the origin check's 403 (see originGuard), so the element can say
-      // "payments are not set up for this page" instead of reporting a network failure.
-      origin: (origin, c) =>
-        allowedOrigins.has(origin) ||
-        isCheckout(c.req.path, c.req.method, (name) => c.req.header(name))
-          ? origin
-          : null,
-      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
-      exposeHeaders: ['X-Request-Id', 'Retry-After'],
-      maxAge: 600,
-    }),
+    // A page of another origin may read the answer to its checkout, and nothing else: that
+    // answer is always the origin check's 403 (see originGuard), so the element can say
+    // "payments are not set up for this page" instead of reporting a network failure.
+    sessionCors((origin, c) =>
+      allowedOrigins.has(origin) ||
+      isCheckout(c.req.path, c.req.method, (name) => c.req.header(name))
+        ? origin
+        : null,
+    ),
   );
-  app.use(
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ProblemError('bodyTooLarge', {
-          detail: `Bodies are limited to ${BODY_LIMIT_BYTES} bytes.`,
-        });
-      },
-    }),
-  );
+  app.use(limitBodies());
 
   app.route(
     '/',

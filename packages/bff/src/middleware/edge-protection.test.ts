@@ -111,6 +111,9 @@ describe('CORS', () => {
     const response = await checkout(harness, { button: 'btn_gold' });
     expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
     expect(response.headers.get('access-control-expose-headers')).toMatch(/X-Request-Id/);
+    // The answer depends on the page's origin and holds no receipt a cache could hand on.
+    expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 });
 

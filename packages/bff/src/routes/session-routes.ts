@@ -35,13 +35,12 @@ export function sessionRoutes({
   perReceipt,
 }: SessionRoutesOptions) {
   const app = new Hono<BffEnv>();
-  // Answers hold receipts: no cache anywhere may keep them.
-  const noStore: MiddlewareHandler<BffEnv> = async (c, next) => {
-    await next();
+  // Answers hold receipts: no cache anywhere may keep them. Set before the route runs, so the
+  // header travels with whatever answers, problems included.
+  app.use('/sessions/*', async (c, next) => {
     c.header('Cache-Control', 'no-store');
-  };
-  app.use('/sessions', noStore);
-  app.use('/sessions/*', noStore);
+    await next();
+  });
 
   app.post('/sessions', every(...createGuards), async (c) => {
     const key = IdempotencyGuard.parseKey(c.req.header('idempotency-key'));

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { authRoutes } from './auth-routes.js';
 import { controlRoutes } from './control-routes.js';
@@ -124,14 +124,22 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return { ...faults };
   };
 
-  // A larger body is refused before anything reads it (by Content-Length, or while streaming it
-  // in when there is none), as a 413 envelope through the one error mapper.
-  const limitBody = bodyLimit({
-    maxSize: numbers.maxBodyBytes,
-    onError: () => {
-      throw new PayloadTooLargeError(numbers.maxBodyBytes);
-    },
-  });
+  // A larger body is refused before anything reads it, as a 413 envelope through the one error
+  // mapper: by its Content-Length when it declares one (Node's parser never delivers more), or by
+  // Hono's bodyLimit while it streams in. Hono's middleware is not run on every request because
+  // it reads `c.req.raw.body` first, which on Node builds a full Request and a web stream.
+  const tooLarge = () => {
+    throw new PayloadTooLargeError(numbers.maxBodyBytes);
+  };
+  const streamedLimit = bodyLimit({ maxSize: numbers.maxBodyBytes, onError: tooLarge });
+  const limitBody: MiddlewareHandler = async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number(length) > numbers.maxBodyBytes ? tooLarge() : next();
+    }
+    return streamedLimit(c, next);
+  };
 
   const api = new Hono<SandboxEnv>()
     .use(async (_c, next) => {

@@ -22,6 +22,14 @@ export interface TokenServiceOptions {
 }
 
 export function createTokenService({ secret, ttlSeconds, now }: TokenServiceOptions): TokenService {
+  // Imported once: given raw bytes, jose would import them again for every token.
+  const key = crypto.subtle.importKey(
+    'raw',
+    new Uint8Array(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
   return {
     async issue({ userId, role }) {
       const iat = Math.floor(now() / 1000);
@@ -29,12 +37,12 @@ export function createTokenService({ secret, ttlSeconds, now }: TokenServiceOpti
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuedAt(iat)
         .setExpirationTime(iat + ttlSeconds)
-        .sign(secret);
+        .sign(await key);
     },
 
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, secret, {
+        const { payload } = await jwtVerify(token, await key, {
           algorithms: ['HS256'],
           currentDate: new Date(now()),
           requiredClaims: ['exp', 'iat'],

@@ -1,6 +1,5 @@
 import type { CreateSessionRequest } from '@buy-button/element/wire';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { every } from 'hono/combine';
 import type { z } from 'zod';
 import type { BffEnv } from '../app-env.js';
 import type { CheckoutService } from '../checkout/checkout-service.js';
@@ -42,7 +41,8 @@ export function sessionRoutes({
     await next();
   });
 
-  app.post('/sessions', every(...createGuards), async (c) => {
+  for (const guard of createGuards) app.post('/sessions', guard);
+  app.post('/sessions', async (c) => {
     const key = IdempotencyGuard.parseKey(c.req.header('idempotency-key'));
     const request = await readCreateRequest(c);
     const origin = c.get('requestOrigin');
@@ -67,7 +67,8 @@ export function sessionRoutes({
     return c.json(await checkout.readStatus(sessionId(c), orderRef), 200);
   });
 
-  app.delete('/sessions/:id', every(...cancelGuards), async (c) => {
+  for (const guard of cancelGuards) app.delete('/sessions/:id', guard);
+  app.delete('/sessions/:id', async (c) => {
     const orderRef = await authorized(c);
     return c.json(await checkout.cancel(sessionId(c), orderRef), 200);
   });

@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { every } from 'hono/combine';
 import type { BffEnv } from '../app-env.js';
 import { ProblemError } from '../problems/problem-error.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
@@ -19,7 +18,9 @@ export interface WebhookRoutesOptions {
  * gateway sends it again (and reconciliation reads the order later whatever happens).
  */
 export function webhookRoutes({ events, guards }: WebhookRoutesOptions) {
-  return new Hono<BffEnv>().post('/webhooks/payment', every(...guards), async (c) => {
+  const app = new Hono<BffEnv>();
+  for (const guard of guards) app.post('/webhooks/payment', guard);
+  return app.post('/webhooks/payment', async (c) => {
     let body: unknown;
     try {
       body = JSON.parse(await c.req.text()) as unknown;

@@ -258,7 +258,9 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     '/',
     sessionRoutes({
       checkout,
-      idempotency: new IdempotencyGuard(store),
+      idempotency: new IdempotencyGuard(store, {
+        checkoutTimeoutMs: config.upstream.checkoutTimeoutMs,
+      }),
       createGuards,
       cancelGuards: [guard],
       perReceipt: limit(PER_RECEIPT_LIMIT, 'rate:receipt:'),

@@ -4,8 +4,12 @@ import type { SharedStore } from '../store/shared-store.js';
 
 /** A replayed answer is the same for 24 h, as the contract promises. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** How long a key stays claimed by a request that never finishes (a crashed instance). */
-const PENDING_TTL_MS = 2 * 60 * 1000;
+/**
+ * How much longer than the checkout's deadline a key stays claimed: the time to record the answer
+ * once the upstream work is over. A request that never finishes (its instance crashed) releases
+ * the key by then, and the shopper's retry with the same key goes through.
+ */
+export const CLAIM_MARGIN_MS = 15_000;
 /** Visible ASCII, as keys are sent in a header; UUIDs fit easily. */
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
@@ -27,10 +31,13 @@ interface IdempotencyRecord {
  */
 export class IdempotencyGuard {
   readonly #store: SharedStore;
+  readonly #claimTtlMs: number;
   readonly #running = new Map<string, Promise<SessionCreated>>();
 
-  constructor(store: SharedStore) {
+  /** `checkoutTimeoutMs`: `CHECKOUT_TIMEOUT_MS`, the longest a checkout's upstream work runs. */
+  constructor(store: SharedStore, { checkoutTimeoutMs }: { checkoutTimeoutMs: number }) {
     this.#store = store;
+    this.#claimTtlMs = checkoutTimeoutMs + CLAIM_MARGIN_MS;
   }
 
   /** Validates the header value; `undefined` when there is none. */
@@ -52,7 +59,7 @@ export class IdempotencyGuard {
   ): Promise<SessionCreated> {
     const storeKey = `idem:${key}`;
     const pending: IdempotencyRecord = { request };
-    if (!(await this.#store.setIfAbsent(storeKey, JSON.stringify(pending), PENDING_TTL_MS))) {
+    if (!(await this.#store.setIfAbsent(storeKey, JSON.stringify(pending), this.#claimTtlMs))) {
       return this.#replay(key, storeKey, request);
     }
     const running = execute();

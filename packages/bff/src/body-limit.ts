@@ -5,6 +5,9 @@ import { ProblemError } from './problems/problem-error.js';
 /** Largest request body accepted: a checkout is a few hundred bytes. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
+/** A Content-Length is digits and nothing else (RFC 9110, 8.6). */
+const DIGITS = /^\d+$/;
+
 const tooLarge = (): never => {
   throw new ProblemError('bodyTooLarge', {
     detail: `Bodies are limited to ${BODY_LIMIT_BYTES} bytes.`,
@@ -23,6 +26,11 @@ export function limitBodies(): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const length = c.req.header('content-length');
+    // Node's parser refuses a malformed length itself; a runtime that lets one through gets a 400
+    // here, as neither this check nor Hono's could count the body against it.
+    if (length !== undefined && !DIGITS.test(length)) {
+      throw new ProblemError('malformedBody', { detail: 'Content-Length is not a byte count.' });
+    }
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
       return Number(length) > BODY_LIMIT_BYTES ? tooLarge() : next();
     }

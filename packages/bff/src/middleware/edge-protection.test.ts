@@ -118,6 +118,18 @@ describe('CORS', () => {
 });
 
 describe('body limit', () => {
+  it('refuses a Content-Length that is not a byte count, on runtimes that let one through', async () => {
+    const harness = createHarness();
+    const response = await harness.bff.request('/sessions', {
+      method: 'POST',
+      headers: { ...json, origin: SHOP, 'content-length': '12 bytes' },
+      body: JSON.stringify({ button: 'btn_coffee', buttonName: 'x'.repeat(BODY_LIMIT_BYTES) }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Problem).type).toBe(problemType('malformedBody'));
+    expect(harness.sandbox.stats().sessionsCreated).toBe(0);
+  });
+
   it.each([
     ['an oversize JSON body', json],
     ['an oversize form', form],

@@ -197,3 +197,18 @@ export async function login(apiUrl: string): Promise<string> {
   }
   return token;
 }
+
+export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs a soak script's `main`: its result is the exit code, a throw is a one-line failure. */
+export function runSoak(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error('soak: failed:', error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -11,8 +11,10 @@ import {
   BFF_MAIN,
   bffEnv,
   CHECKOUT_BODY,
+  delay,
   intFromEnv,
   processCpuMs,
+  runSoak,
   SANDBOX_ENTRY,
   SHOP_ORIGIN,
   sandboxStats,
@@ -503,14 +505,5 @@ async function startBffProcess(
 }
 
 const ms = (value: number) => `${value.toFixed(value < 100 ? 2 : 0)} ms`;
-const delay = (time: number) => new Promise((resolve) => setTimeout(resolve, time));
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error('soak: failed:', error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runSoak(main);

@@ -4,7 +4,9 @@ import {
   BFF_ENTRY,
   bffEnv,
   CHECKOUT_BODY,
+  delay,
   intFromEnv,
+  runSoak,
   SANDBOX_ENTRY,
   SHOP_ORIGIN,
   sandboxStats,
@@ -260,14 +262,4 @@ function formatStatuses(result: LoadResult): string {
   return `${ok} created${others === '' ? '' : `, ${others}`}${errors === '' ? '' : ` (no answer: ${errors})`}`;
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error('soak: failed:', error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runSoak(main);

@@ -63,7 +63,8 @@ export interface BffDeps {
   store?: SharedStore;
   /**
    * The outbox: payment events and orders to check again. Default in-process queues on the same
-   * clock (lost on restart); `createBullmqQueues(REDIS_URL)` keeps them in Redis.
+   * clock (lost on restart); `createBullmqQueues(REDIS_URL)` keeps them in Redis. Required with
+   * a `store` other than a `MemoryStore`: `createApp` throws a `TypeError` without it.
    */
   queues?: OutboxQueues;
   /** Timers of the default in-process queues. Default `setTimeout`. */
@@ -114,6 +115,18 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const sleep = deps.sleep ?? realSleep;
   const log = deps.log ?? jsonLogger;
   const transport = deps.transport ?? fetchTransport(deps.fetch);
+  if (
+    deps.queues === undefined &&
+    deps.store !== undefined &&
+    !(deps.store instanceof MemoryStore)
+  ) {
+    // State shared between instances with an outbox in one process: a restart loses its events.
+    throw new TypeError(
+      'createApp: deps.store keeps state outside this process, so deps.queues must too: pass ' +
+        'createBullmqQueues(url) beside createRedisStore(url) (or in-process MemoryJobQueues, ' +
+        'whose events a restart loses)',
+    );
+  }
   const store = deps.store ?? new MemoryStore({ now });
   const timers = deps.setTimer === undefined ? {} : { setTimer: deps.setTimer };
   const queues = deps.queues ?? {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as fetchEntry from './fetch.js';
 import * as nodeEntry from './index.js';
+import { testEnv } from './test/harness.js';
 
 /** The README's table of exported names: name → entry ("both" or "@buy-button/bff"). */
 function documentedNames(): Map<string, string> {
@@ -35,5 +36,32 @@ describe('the public surface', () => {
     const error = new nodeEntry.StoreUnavailableError('down');
     expect(error).toBeInstanceOf(Error);
     expect(error.code).toBe(nodeEntry.STORE_UNAVAILABLE);
+  });
+});
+
+describe('an outbox where the state is', () => {
+  const config = nodeEntry.loadConfig(testEnv());
+  const inProcess = () => ({
+    events: new nodeEntry.MemoryJobQueue<nodeEntry.EventJob>(),
+    orderChecks: new nodeEntry.MemoryJobQueue<nodeEntry.OrderCheckJob>(),
+  });
+
+  it('refuses a Redis store with the outbox left in the process, where a restart loses events', async () => {
+    const store = nodeEntry.createRedisStore('redis://127.0.0.1:1');
+    try {
+      expect(() => nodeEntry.createApp(config, { store, log: () => {} })).toThrow(
+        /deps\.queues must too: pass createBullmqQueues/,
+      );
+      // Given knowingly, in-process queues are accepted.
+      const app = nodeEntry.createApp(config, { store, queues: inProcess(), log: () => {} });
+      await app.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps the default in-process outbox beside an in-process store', async () => {
+    const app = nodeEntry.createApp(config, { store: new nodeEntry.MemoryStore(), log: () => {} });
+    await app.close();
   });
 });

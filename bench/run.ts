@@ -26,7 +26,7 @@ import {
   SHOP_ORIGIN,
   sandboxStats,
 } from './bench-setup.js';
-import { type ServerProcess, startServerProcess } from './server-process.js';
+import { type GcPauses, type ServerProcess, startServerProcess } from './server-process.js';
 
 /**
  * `pnpm bench`: what the BFF's `POST /sessions` costs, against two other servers making the same
@@ -98,6 +98,8 @@ class Tally {
   machineBusyMs = 0;
   machineTotalMs = 0;
   cpuKnown = true;
+  /** The server's GC pauses over the bursts (`longestMs`: the longest of them). */
+  readonly gc: GcPauses = { youngMs: 0, youngCount: 0, otherMs: 0, otherCount: 0, longestMs: 0 };
 
   get ok(): number {
     return this.bursts.reduce((n, b) => n + b.ok, 0);
@@ -258,6 +260,7 @@ async function main(): Promise<void> {
       });
     }
     for (const s of sides) rows.push(cpuRow(s, c));
+    for (const s of sides) rows.push(gcRow(s, c, lc));
     for (const s of sides) {
       const { row, note } = saturationRow(s, c);
       rows.push(row);
@@ -426,6 +429,7 @@ async function measured(
 ): Promise<BurstResult> {
   const roles = Object.keys(processes) as Role[];
   const read = () => roles.map((role) => processCpuMs(processes[role].pid));
+  const gcBefore = await processes.server.gcPauses();
   const machineBefore = machineCpuMs();
   const before = read();
   const t0 = performance.now();
@@ -433,6 +437,11 @@ async function measured(
   const wallMs = performance.now() - t0;
   const after = read();
   const machineAfter = machineCpuMs();
+  const gcAfter = await processes.server.gcPauses();
+  for (const key of ['youngMs', 'youngCount', 'otherMs', 'otherCount'] as const) {
+    tally.gc[key] += gcAfter[key] - gcBefore[key];
+  }
+  tally.gc.longestMs = Math.max(tally.gc.longestMs, gcAfter.longestMs);
   tally.bursts.push(result);
   tally.wallMs += wallMs;
   roles.forEach((role, i) => {
@@ -463,6 +472,26 @@ function cpuRow(side: Side, connections: number): Row {
     value: t.cpuKnown
       ? `${side.name} ${us('server')}, sandbox ${us('sandbox')}, load generator ${us('load')}`
       : 'unknown (no /proc)',
+  };
+}
+
+/**
+ * The server's GC pauses: what they take per checkout under load, and how long one young
+ * collection stops it in the light rounds, where a pause lands on every request in flight (p99).
+ */
+function gcRow(side: Side, connections: number, lightConnections: number): Row {
+  const { loaded, light } = side;
+  const perCheckout = (g: GcPauses, ok: number) =>
+    ok > 0 ? `${Math.round(((g.youngMs + g.otherMs) * 1000) / ok)} µs` : '?';
+  const average = (totalMs: number, count: number) => (count > 0 ? ms(totalMs / count) : '-');
+  return {
+    figure: `GC pauses of the ${side.name} server`,
+    value:
+      `${perCheckout(loaded.gc, loaded.ok)} per checkout at ${connections} connections; at ` +
+      `${lightConnections}: ${light.gc.youngCount} young collections of ` +
+      `${average(light.gc.youngMs, light.gc.youngCount)} on average, ${light.gc.otherCount} ` +
+      `other pauses of ${average(light.gc.otherMs, light.gc.otherCount)}, longest ` +
+      `${ms(light.gc.longestMs)}`,
   };
 }
 

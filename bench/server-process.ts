@@ -1,17 +1,32 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 /**
  * Every server of a benchmark runs in a process of its own, so each has its own event loop and
  * the load generator never competes with it inside one loop. Parent and child talk over the
- * fork IPC channel: the child says where it listens, and answers memory questions.
+ * fork IPC channel: the child says where it listens, and answers memory and GC questions.
  */
 type ChildMessage =
   | { type: 'ready'; url: string }
   | { type: 'failed'; message: string }
-  | ({ type: 'memory' } & ChildHealth);
+  | ({ type: 'memory' } & ChildHealth)
+  | ({ type: 'gc' } & GcPauses);
 
-type ParentMessage = { type: 'memory' };
+type ParentMessage = { type: 'memory' } | { type: 'gc' };
+
+/**
+ * The main thread's GC pauses since the process started: young-generation collections
+ * (scavenges) and the rest (mark-compact and its incremental steps, weak callbacks), and the
+ * longest single pause since the previous question.
+ */
+export interface GcPauses {
+  youngMs: number;
+  youngCount: number;
+  otherMs: number;
+  otherCount: number;
+  longestMs: number;
+}
 
 export interface ChildHealth {
   rss: number;
@@ -31,6 +46,8 @@ export interface ServerProcess {
    * rejections nobody handled so far.
    */
   memory(): Promise<ChildHealth>;
+  /** Its GC pauses so far; each answer starts a new "longest pause" window. */
+  gcPauses(): Promise<GcPauses>;
   /** Resolves when the process has exited, whoever stopped it. */
   exited: Promise<void>;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. Safe to call twice. */
@@ -65,7 +82,8 @@ export async function startServerProcess(
     return {
       url,
       pid: child.pid ?? 0,
-      memory: () => askMemory(child),
+      memory: () => ask(child, 'memory'),
+      gcPauses: () => ask(child, 'gc'),
       exited,
       async stop(graceMs = 5000) {
         if (child.exitCode === null && child.signalCode === null) {
@@ -106,18 +124,20 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
   });
 }
 
-function askMemory(child: ChildProcess): Promise<ChildHealth> {
+type Answer<T extends ParentMessage['type']> = Omit<Extract<ChildMessage, { type: T }>, 'type'>;
+
+function ask<T extends ParentMessage['type']>(child: ChildProcess, type: T): Promise<Answer<T>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no memory answer within 5 s')), 5000);
+    const timer = setTimeout(() => reject(new Error(`no ${type} answer within 5 s`)), 5000);
     child.on('message', function onMessage(raw) {
       const message = raw as ChildMessage;
-      if (message.type !== 'memory') return;
+      if (message.type !== type) return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      const { rss, heapUsed, heapTotal, external, unhandledRejections } = message;
-      resolve({ rss, heapUsed, heapTotal, external, unhandledRejections });
+      const { type: _, ...answer } = message;
+      resolve(answer as unknown as Answer<T>);
     });
-    child.send({ type: 'memory' } satisfies ParentMessage);
+    child.send({ type } satisfies ParentMessage);
   });
 }
 
@@ -149,11 +169,29 @@ export function serveInChildProcess(start: () => Promise<{ url: string; close():
     unhandledRejections += 1;
     console.error('unhandled rejection:', reason);
   });
+  const gc: GcPauses = { youngMs: 0, youngCount: 0, otherMs: 0, otherCount: 0, longestMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        gc.youngMs += entry.duration;
+        gc.youngCount += 1;
+      } else {
+        gc.otherMs += entry.duration;
+        gc.otherCount += 1;
+      }
+      gc.longestMs = Math.max(gc.longestMs, entry.duration);
+    }
+  }).observe({ type: 'gc' });
   process.on('message', (raw) => {
-    if ((raw as ParentMessage).type === 'memory') {
+    const { type } = raw as ParentMessage;
+    if (type === 'memory') {
       globalThis.gc?.();
       const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
       send({ type: 'memory', rss, heapUsed, heapTotal, external, unhandledRejections });
+    } else if (type === 'gc') {
+      send({ type: 'gc', ...gc });
+      gc.longestMs = 0;
     }
   });
   start().then(

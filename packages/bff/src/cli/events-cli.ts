@@ -1,5 +1,5 @@
 import type { EventJob, JobQueue, JobState, JobView } from '../outbox/job-queue.js';
-import { findEvent, redeliver, redeliverFailed } from '../outbox/operate.js';
+import { eventJobId, redeliver, redeliverFailed } from '../outbox/operate.js';
 
 /** Where the command writes; `main.ts` passes the console, tests collect lines. */
 export interface CliOutput {
@@ -33,7 +33,6 @@ export async function eventsCommand(
   args: readonly string[],
   events: JobQueue<EventJob>,
   io: CliOutput,
-  now: () => number = Date.now,
 ): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
@@ -52,17 +51,11 @@ export async function eventsCommand(
         jobs.push(...(await events.list(state, limit)));
       }
       if (rest.includes('--json')) {
-        io.out(
-          JSON.stringify(
-            jobs.map((job) => summary(job, now())),
-            null,
-            2,
-          ),
-        );
+        io.out(JSON.stringify(jobs.map(summary), null, 2));
       } else if (jobs.length === 0) {
         io.out('no events');
       } else {
-        for (const job of jobs) io.out(line(job, now()));
+        for (const job of jobs) io.out(line(job));
       }
       return 0;
     }
@@ -72,18 +65,13 @@ export async function eventsCommand(
         io.err(`events show: give one webhook-id\n\n${EVENTS_USAGE}`);
         return 2;
       }
-      const job = await findEvent(events, id);
+      const job = await events.get(eventJobId(id));
       if (job === undefined) {
         io.err(`events show: no event ${id} (delivered events are kept 24 h, failed ones 30 days)`);
         return 1;
       }
-      io.out(
-        JSON.stringify(
-          { ...summary(job, now()), history: job.history, event: JSON.parse(job.data.payload) },
-          null,
-          2,
-        ),
-      );
+      const event = JSON.parse(job.data.payload);
+      io.out(JSON.stringify({ ...summary(job), history: job.history, event }, null, 2));
       return 0;
     }
     case 'redeliver': {
@@ -93,12 +81,12 @@ export async function eventsCommand(
         return 2;
       }
       if (target === '--all-failed') {
-        const sent = await redeliverFailed(events, now());
+        const sent = await redeliverFailed(events, Date.now());
         io.out(`${sent.length} failed event(s) queued for delivery now`);
         for (const id of sent) io.out(`  ${id}`);
         return 0;
       }
-      if (await redeliver(events, target, now())) {
+      if (await redeliver(events, target, Date.now())) {
         io.out(`${target} queued for delivery now`);
         return 0;
       }
@@ -111,19 +99,19 @@ export async function eventsCommand(
   }
 }
 
-function summary(job: JobView<EventJob>, now: number) {
+function summary(job: JobView<EventJob>) {
   return {
     webhookId: job.data.webhookId,
     state: job.state === 'completed' ? 'delivered' : job.state,
     attempts: job.attempts,
     recordedAt: new Date(job.createdAt).toISOString(),
-    ageSeconds: Math.max(0, Math.round((now - job.createdAt) / 1000)),
+    ageSeconds: Math.max(0, Math.round((Date.now() - job.createdAt) / 1000)),
     ...(job.failedReason === undefined ? {} : { failedReason: job.failedReason }),
   };
 }
 
-function line(job: JobView<EventJob>, now: number): string {
-  const s = summary(job, now);
+function line(job: JobView<EventJob>): string {
+  const s = summary(job);
   return [
     s.webhookId,
     s.state,

@@ -39,6 +39,8 @@ export interface BullmqQueuesOptions {
 
 /** Far more runs than any window allows: when to give up is the handler's decision. */
 const UNLIMITED_ATTEMPTS = 1_000_000;
+/** BullMQ's states of a job that is not finished. */
+const PENDING_TYPES = ['active', 'waiting', 'prioritized', 'delayed'] as const;
 
 /** A run that asked to be tried again later; the backoff strategy reads its delay. */
 class RetryLater extends Error {
@@ -87,7 +89,7 @@ class BullmqJobQueue<T> implements JobQueue<T> {
     this.#producer = failFastRedis(url, {
       ...options.connection,
       keyPrefix: '',
-      ...(options.onError === undefined ? {} : { onError: options.onError }),
+      onError: options.onError,
     });
   }
 
@@ -141,14 +143,14 @@ class BullmqJobQueue<T> implements JobQueue<T> {
       const job = await queue.getJob(id);
       if (job === undefined) return undefined;
       const [state, logs] = await Promise.all([job.getState(), queue.getJobLogs(id, 0, 199, true)]);
-      return toView<T>(job, stateOf(state), logs.logs);
+      const jobState = state === 'failed' || state === 'completed' ? state : 'pending';
+      return toView<T>(job, jobState, logs.logs);
     });
   }
 
   list(state: JobState, limit: number): Promise<JobView<T>[]> {
     return this.#run(async (queue) => {
-      const types =
-        state === 'pending' ? (['active', 'waiting', 'prioritized', 'delayed'] as const) : [state];
+      const types = state === 'pending' ? PENDING_TYPES : [state];
       const jobs = await queue.getJobs([...types], 0, Math.max(0, limit - 1), true);
       return jobs.slice(0, limit).map((job) => toView<T>(job, state, []));
     });
@@ -171,18 +173,8 @@ class BullmqJobQueue<T> implements JobQueue<T> {
 
   counts(): Promise<{ pending: number; failed: number }> {
     return this.#run(async (queue) => {
-      const counts = await queue.getJobCounts(
-        'active',
-        'waiting',
-        'prioritized',
-        'delayed',
-        'failed',
-      );
-      const pending =
-        (counts.active ?? 0) +
-        (counts.waiting ?? 0) +
-        (counts.prioritized ?? 0) +
-        (counts.delayed ?? 0);
+      const counts = await queue.getJobCounts(...PENDING_TYPES, 'failed');
+      const pending = PENDING_TYPES.reduce((sum, type) => sum + (counts[type] ?? 0), 0);
       return { pending, failed: counts.failed ?? 0 };
     });
   }
@@ -191,7 +183,7 @@ class BullmqJobQueue<T> implements JobQueue<T> {
     // Blocking commands need a connection that waits for Redis instead of failing fast.
     this.#workerConnection = new Redis(this.#url, { maxRetriesPerRequest: null });
     this.#workerConnection.on('error', (error: Error) => this.#options.onError?.(error));
-    const worker = new Worker(
+    this.#worker = new Worker(
       this.#name,
       async (job: Job) => {
         const outcome = await handler(toView<T>(job, 'pending', []), async (line) => {
@@ -214,8 +206,7 @@ class BullmqJobQueue<T> implements JobQueue<T> {
         },
       },
     );
-    worker.on('error', (error) => this.#options.onError?.(error));
-    this.#worker = worker;
+    this.#worker.on('error', (error) => this.#options.onError?.(error));
   }
 
   async close(): Promise<void> {
@@ -232,11 +223,6 @@ class BullmqJobQueue<T> implements JobQueue<T> {
     await this.#producer.close();
     await this.#workerConnection?.quit().catch(() => this.#workerConnection?.disconnect());
   }
-}
-
-function stateOf(state: string): JobState {
-  if (state === 'failed' || state === 'completed') return state;
-  return 'pending';
 }
 
 function toView<T>(job: Job, state: JobState, history: string[]): JobView<T> {

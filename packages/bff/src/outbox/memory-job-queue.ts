@@ -27,17 +27,10 @@ export interface MemoryJobQueueOptions {
   maxEntries?: number;
 }
 
-interface Entry<T> {
-  id: string;
-  data: T;
-  state: JobState;
-  createdAt: number;
-  attempts: number;
+interface Entry<T> extends JobView<T> {
   dueAt: number;
   running: boolean;
   finishedAt: number;
-  failedReason?: string | undefined;
-  history: string[];
 }
 
 /** `setTimeout` takes at most 2^31 - 1 ms; a later job is looked at again then. */
@@ -61,14 +54,10 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   readonly #dedupe = new Map<string, number>();
   /** Finished jobs' ids, oldest finish first: what pruning walks (never the pending ones). */
   readonly #finished = new Set<string>();
-  readonly #now: () => number;
-  readonly #setTimer: SetTimer;
-  readonly #keepCompletedMs: number;
-  readonly #keepFailedMs: number;
-  readonly #maxEntries: number;
+  readonly #o: Required<MemoryJobQueueOptions>;
   #handler: JobHandler<T> | undefined;
   #concurrency = 1;
-  #running = new Set<Promise<void>>();
+  readonly #running = new Set<Promise<void>>();
   /** Pending jobs by due time; an item whose job has moved on since is skipped when reached. */
   readonly #due = new DueHeap();
   #cancelTimer: (() => void) | undefined;
@@ -77,17 +66,19 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   #closed = false;
 
   constructor(options: MemoryJobQueueOptions = {}) {
-    this.#now = options.now ?? Date.now;
-    this.#setTimer = options.setTimer ?? defaultSetTimer;
-    this.#keepCompletedMs = options.keepCompletedMs ?? 24 * 60 * 60 * 1000;
-    this.#keepFailedMs = options.keepFailedMs ?? 30 * 24 * 60 * 60 * 1000;
-    this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#o = {
+      now: options.now ?? Date.now,
+      setTimer: options.setTimer ?? defaultSetTimer,
+      keepCompletedMs: options.keepCompletedMs ?? 24 * 60 * 60 * 1000,
+      keepFailedMs: options.keepFailedMs ?? 30 * 24 * 60 * 60 * 1000,
+      maxEntries: options.maxEntries ?? 100_000,
+    };
   }
 
   async add(id: string, data: T, options: AddJobOptions = {}): Promise<void> {
     this.#check();
     this.#prune();
-    const now = this.#now();
+    const now = this.#o.now();
     if (this.#jobs.has(id) || (this.#dedupe.get(id) ?? 0) > now) return;
     if (options.dedupeMs !== undefined) {
       this.#dedupe.delete(id);
@@ -138,7 +129,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     if (data !== undefined) entry.data = data;
     this.#finished.delete(id);
     entry.state = 'pending';
-    entry.dueAt = this.#now();
+    entry.dueAt = this.#o.now();
     entry.failedReason = undefined;
     this.#due.push(entry.dueAt, id);
     this.#pump();
@@ -176,7 +167,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   /** Starts every due job it has room for, then sets the timer for the next one. */
   #pump(): void {
     if (this.#handler === undefined || this.#closed) return;
-    const now = this.#now();
+    const now = this.#o.now();
     let next = Number.POSITIVE_INFINITY;
     for (;;) {
       const top = this.#due.peek();
@@ -202,7 +193,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     if (next < this.#timerAt) {
       this.#cancelTimer?.();
       this.#timerAt = next;
-      this.#cancelTimer = this.#setTimer(
+      this.#cancelTimer = this.#o.setTimer(
         () => {
           this.#cancelTimer = undefined;
           this.#timerAt = Number.POSITIVE_INFINITY;
@@ -229,7 +220,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
       .then((outcome) => {
         entry.running = false;
         entry.attempts += 1;
-        const now = this.#now();
+        const now = this.#o.now();
         if (outcome.kind === 'retry') {
           entry.dueAt = now + outcome.delayMs;
           this.#due.push(entry.dueAt, entry.id);
@@ -253,13 +244,13 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
    * many orders are waiting for their check.
    */
   #prune(): void {
-    const now = this.#now();
-    const over = () => this.#finished.size + this.#dedupe.size > this.#maxEntries;
-    if (now - this.#prunedAt >= Math.min(PRUNE_EVERY_MS, this.#keepCompletedMs)) {
+    const now = this.#o.now();
+    const over = () => this.#finished.size + this.#dedupe.size > this.#o.maxEntries;
+    if (now - this.#prunedAt >= Math.min(PRUNE_EVERY_MS, this.#o.keepCompletedMs)) {
       this.#prunedAt = now;
       for (const id of this.#finished) {
         const entry = this.#jobs.get(id);
-        const keep = entry?.state === 'failed' ? this.#keepFailedMs : this.#keepCompletedMs;
+        const keep = entry?.state === 'failed' ? this.#o.keepFailedMs : this.#o.keepCompletedMs;
         if (entry === undefined || entry.finishedAt + keep <= now) this.#drop(id);
       }
       for (const [id, until] of this.#dedupe) if (until <= now) this.#dedupe.delete(id);
@@ -290,17 +281,15 @@ class DueHeap {
 
   push(dueAt: number, id: string): void {
     const items = this.#items;
-    items.push({ dueAt, id });
-    let i = items.length - 1;
+    // Parents due later move down into the hole, which the new item fills.
+    let i = items.length;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((items[parent]?.dueAt ?? 0) <= dueAt) break;
-      [items[i], items[parent]] = [
-        items[parent] as (typeof items)[0],
-        items[i] as (typeof items)[0],
-      ];
-      i = parent;
+      const parent = items[(i - 1) >> 1] as (typeof items)[0];
+      if (parent.dueAt <= dueAt) break;
+      items[i] = parent;
+      i = (i - 1) >> 1;
     }
+    items[i] = { dueAt, id };
   }
 
   peek(): { dueAt: number; id: string } | undefined {

@@ -1,16 +1,8 @@
-import type { EventJob, JobQueue, JobView } from './job-queue.js';
+import type { EventJob, JobQueue } from './job-queue.js';
 
 /** Queue ids may not hold `:`; an id made of plain characters is kept as it is. */
 export function eventJobId(webhookId: string): string {
   return encodeURIComponent(webhookId);
-}
-
-/** An event by its `webhook-id`. */
-export function findEvent(
-  events: JobQueue<EventJob>,
-  webhookId: string,
-): Promise<JobView<EventJob> | undefined> {
-  return events.get(eventJobId(webhookId));
 }
 
 /**
@@ -24,18 +16,13 @@ export async function redeliver(
   now: number,
 ): Promise<boolean> {
   const job = await events.get(eventJobId(webhookId));
-  if (job === undefined) return false;
-  return events.rerun(job.id, { ...job.data, windowStart: now });
+  return job !== undefined && events.rerun(job.id, { ...job.data, windowStart: now });
 }
 
-/** Sends every failed event again (at most `limit`); resolves the `webhook-id`s sent. */
-export async function redeliverFailed(
-  events: JobQueue<EventJob>,
-  now: number,
-  limit = 10_000,
-): Promise<string[]> {
+/** Sends every failed event again (at most 10 000); resolves the `webhook-id`s sent. */
+export async function redeliverFailed(events: JobQueue<EventJob>, now: number): Promise<string[]> {
   const sent: string[] = [];
-  for (const job of await events.list('failed', limit)) {
+  for (const job of await events.list('failed', 10_000)) {
     if (await events.rerun(job.id, { ...job.data, windowStart: now })) {
       sent.push(job.data.webhookId);
     }

@@ -43,13 +43,13 @@ export type ObservedVia = 'callback' | 'status' | 'cancel' | 'reconciliation';
  * One (order, final status) is recorded once within this time, however often it is seen: longer
  * than the gateway retries a callback and than a receipt lets a shopper read a status (24 h).
  */
-export const EVENT_DEDUPE_MS = 7 * 24 * 60 * 60 * 1000;
+const EVENT_DEDUPE_MS = 7 * 24 * 60 * 60 * 1000;
 /** An order still pending this long after its first check is no longer checked. */
 const RECONCILE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 /** The longest gap between two checks of a pending order. */
 const RECONCILE_MAX_DELAY_MS = 60 * 60 * 1000;
 /** The order lifetime assumed when the upstream does not say (its orders expire after ~5 min). */
-export const DEFAULT_ORDER_LIFETIME_MS = 5 * 60 * 1000;
+const DEFAULT_ORDER_LIFETIME_MS = 5 * 60 * 1000;
 /** Events and checks worked on at once per instance. */
 const CONCURRENCY = 8;
 /** Pending events looked at to find the oldest. */
@@ -80,11 +80,6 @@ export interface OutboxStatus {
   oldestPendingAgeMs: number;
   /** Orders waiting to be checked again. */
   ordersWatched: number;
-}
-
-/** The Standard Webhooks id of an order's final status: what the shop deduplicates by. */
-export function webhookIdOf(code: string, status: PaymentStatus): string {
-  return `evt_${code}_${status}`;
 }
 
 const checkJobId = (orderRef: string) => `chk_${encodeURIComponent(orderRef)}`;
@@ -165,7 +160,8 @@ export class PaymentEvents {
         conversionCode: order.code,
       },
     };
-    const webhookId = webhookIdOf(order.code, status);
+    // The Standard Webhooks id of an order's final status: what the shop deduplicates by.
+    const webhookId = `evt_${order.code}_${status}`;
     await queues.events.add(
       eventJobId(webhookId),
       { webhookId, payload: JSON.stringify(event), windowStart: now() },
@@ -203,10 +199,7 @@ export class PaymentEvents {
       queues.orderChecks.counts(),
       queues.events.list('pending', OLDEST_SCAN_LIMIT),
     ]);
-    const oldest = due.reduce(
-      (min, job) => Math.min(min, job.data.windowStart),
-      Number.POSITIVE_INFINITY,
-    );
+    const oldest = Math.min(...due.map((job) => job.data.windowStart));
     return {
       pending: events.pending,
       failed: events.failed,

@@ -8,8 +8,6 @@ export interface BackgroundTasks {
   add(task: Promise<unknown>): void;
   /** Resolves once every tracked task (and any task they added) has settled. */
   whenIdle(): Promise<void>;
-  /** Tasks still running. */
-  readonly pending: number;
 }
 
 export function createBackgroundTasks(
@@ -18,19 +16,13 @@ export function createBackgroundTasks(
   const running = new Set<Promise<unknown>>();
   return {
     add(task) {
-      const tracked = task.then(
-        () => undefined,
-        () => undefined,
-      );
+      const tracked = task.catch(() => {});
       running.add(tracked);
       void tracked.finally(() => running.delete(tracked));
       waitUntil?.(tracked);
     },
     async whenIdle() {
       while (running.size > 0) await Promise.all(running);
-    },
-    get pending() {
-      return running.size;
     },
   };
 }

@@ -15,8 +15,6 @@ export const jsonLogger: Logger = (entry) => {
   else console.error(line);
 };
 
-export const silentLogger: Logger = () => {};
-
 /** An error as loggable fields: name, message, code and the chain of causes, no request data. */
 export function describeError(err: unknown, depth = 0): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Redis, type RedisStatus } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { SharedStore } from './shared-store.js';
 
 export interface RedisStoreOptions {
@@ -43,13 +43,6 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-const DEFAULTS = {
-  keyPrefix: 'bb:',
-  connectTimeoutMs: 1000,
-  commandTimeoutMs: 1000,
-  maxReconnectDelayMs: 1000,
-} as const satisfies Omit<Required<RedisStoreOptions>, 'onError'>;
-
 /**
  * One fixed-window counter hit, atomically: the first hit of a window sets its expiry, later
  * hits only count. A key found without an expiry (written by something else) gets one, so a
@@ -68,9 +61,6 @@ end
 return { count, ttl }
 `;
 const INCREMENT_SHA = createHash('sha1').update(INCREMENT_SCRIPT).digest('hex');
-
-/** Statuses in which a connection attempt is under way and worth waiting for, briefly. */
-const CONNECTING: ReadonlySet<RedisStatus> = new Set(['connecting', 'connect']);
 
 /**
  * Opens a `SharedStore` on the Redis at `url` (`redis://[user:password@]host:port[/db]`, or
@@ -106,11 +96,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
         await client.del(key);
       }),
 
-    increment: (key, windowMs) =>
-      run(async (client) => {
-        const reply = await evalIncrement(client, key, wholeMs(windowMs));
-        return { count: reply[0], resetInMs: reply[1] };
-      }),
+    increment: (key, windowMs) => run((client) => evalIncrement(client, key, wholeMs(windowMs))),
 
     ping: () =>
       run(async (client) => {
@@ -141,16 +127,22 @@ export interface FailFastRedis {
  * background.
  */
 export function failFastRedis(url: string, options: RedisStoreOptions = {}): FailFastRedis {
-  const settings = { ...DEFAULTS, ...withoutUndefined(options) };
+  // Defaults for options left out or given as `undefined`.
+  const {
+    keyPrefix = 'bb:',
+    connectTimeoutMs = 1000,
+    commandTimeoutMs = 1000,
+    maxReconnectDelayMs = 1000,
+  } = options;
   const redis = new Redis(url, {
-    keyPrefix: settings.keyPrefix,
+    keyPrefix,
     lazyConnect: true,
-    connectTimeout: settings.connectTimeoutMs,
-    commandTimeout: settings.commandTimeoutMs,
+    connectTimeout: connectTimeoutMs,
+    commandTimeout: commandTimeoutMs,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     autoResendUnfulfilledCommands: false,
-    retryStrategy: (attempt) => Math.min(attempt * 100, settings.maxReconnectDelayMs),
+    retryStrategy: (attempt) => Math.min(attempt * 100, maxReconnectDelayMs),
   });
   let lastError: Error | undefined;
   // Without a listener ioredis prints every connection error to the console.
@@ -166,8 +158,9 @@ export function failFastRedis(url: string, options: RedisStoreOptions = {}): Fai
     if (closed) throw new StoreUnavailableError('The shared store is closed');
     if (redis.status === 'ready') return redis;
     if (redis.status === 'wait') redis.connect().catch(() => {});
-    if (CONNECTING.has(redis.status)) {
-      attempt ??= readyWithin(redis, settings.connectTimeoutMs).finally(() => {
+    // A connection attempt is under way: worth waiting for, briefly.
+    if (redis.status === 'connecting' || redis.status === 'connect') {
+      attempt ??= readyWithin(redis, connectTimeoutMs).finally(() => {
         attempt = undefined;
       });
       if (await attempt) return redis;
@@ -205,7 +198,7 @@ async function evalIncrement(
   client: Redis,
   key: string,
   windowMs: number,
-): Promise<[number, number]> {
+): Promise<{ count: number; resetInMs: number }> {
   let reply: unknown;
   try {
     reply = await client.evalsha(INCREMENT_SHA, 1, key, windowMs);
@@ -213,15 +206,11 @@ async function evalIncrement(
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
     reply = await client.eval(INCREMENT_SCRIPT, 1, key, windowMs);
   }
-  if (
-    !Array.isArray(reply) ||
-    reply.length !== 2 ||
-    typeof reply[0] !== 'number' ||
-    typeof reply[1] !== 'number'
-  ) {
+  const [count, resetInMs] = Array.isArray(reply) && reply.length === 2 ? reply : [];
+  if (typeof count !== 'number' || typeof resetInMs !== 'number') {
     throw new Error(`Unexpected reply to the counter script: ${JSON.stringify(reply)}`);
   }
-  return [reply[0], reply[1]];
+  return { count, resetInMs };
 }
 
 /** Resolves `true` on `ready`, `false` when the attempt ends otherwise or takes too long. */
@@ -256,10 +245,4 @@ function asStoreError(error: unknown): Error {
 /** Redis expiries are whole milliseconds and at least 1 (0 or less is an error for `PX`). */
 function wholeMs(ms: number): number {
   return Math.max(1, Math.ceil(ms));
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, entry]) => entry !== undefined),
-  ) as Partial<T>;
 }

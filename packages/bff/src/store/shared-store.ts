@@ -34,9 +34,5 @@ export const PROBE_KEY = 'probe:reachable';
  * the store's own error otherwise.
  */
 export async function reachStore(store: SharedStore): Promise<void> {
-  if (store.ping !== undefined) {
-    await store.ping();
-    return;
-  }
-  await store.get(PROBE_KEY);
+  await (store.ping === undefined ? store.get(PROBE_KEY) : store.ping());
 }

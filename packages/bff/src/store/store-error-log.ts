@@ -30,8 +30,7 @@ export function storeErrorLogger({
   intervalMs = 10_000,
   now = Date.now,
 }: StoreErrorLogOptions): (error: Error) => void {
-  const secrets = passwordFormsOf(url);
-  const store = withoutCredentials(url);
+  const { store, secrets } = withoutCredentials(url);
   const scrub = (text: string): string =>
     secrets.reduce((clean, secret) => clean.split(secret).join('***'), text);
   let lastLoggedAt: number | undefined;
@@ -66,33 +65,25 @@ function scrubStrings<T>(value: T, scrub: (text: string) => string): T {
   return value;
 }
 
-/** `redis://user:password@host:6379/0` → `redis://host:6379/0`; an unreadable URL → `redis`. */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
-  } catch {
-    return 'redis';
-  }
-}
-
-/** The URL's password, as written and decoded, longest first. */
-function passwordFormsOf(url: string): string[] {
+/**
+ * `redis://user:password@host:6379/0` → `redis://host:6379/0`, and the URL's password as written
+ * and decoded, longest first. An unreadable URL → `redis`, and the whole URL as the secret.
+ */
+function withoutCredentials(url: string): { store: string; secrets: string[] } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return [url];
+    return { store: 'redis', secrets: [url] };
   }
-  const found = new Set<string>();
-  for (const part of [parsed.password]) {
-    if (part === '') continue;
-    found.add(part);
-    try {
-      found.add(decodeURIComponent(part));
-    } catch {
-      // Not percent-encoded text: the raw form is enough.
-    }
+  const { protocol, host, pathname, password } = parsed;
+  const store = `${protocol}//${host}${pathname === '/' ? '' : pathname}`;
+  if (password === '') return { store, secrets: [] };
+  const secrets = new Set([password]);
+  try {
+    secrets.add(decodeURIComponent(password));
+  } catch {
+    // Not percent-encoded text: the raw form is enough.
   }
-  return [...found].filter((part) => part.length > 0).sort((a, b) => b.length - a.length);
+  return { store, secrets: [...secrets].sort((a, b) => b.length - a.length) };
 }

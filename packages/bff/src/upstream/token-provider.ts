@@ -95,8 +95,8 @@ class LoginTokenProvider implements TokenProvider {
 
   async invalidate(token: string): Promise<void> {
     if (this.#cached?.token === token) this.#cached = undefined;
-    const shared = parseShared(await this.#options.store.get(TOKEN_STORE_KEY));
-    if (shared?.token === token) await this.#options.store.delete(TOKEN_STORE_KEY);
+    const shared = sharedToken(await this.#options.store.get(TOKEN_STORE_KEY));
+    if (shared === token) await this.#options.store.delete(TOKEN_STORE_KEY);
   }
 
   /** Single flight: every caller arriving during a refresh shares its outcome. */
@@ -109,16 +109,14 @@ class LoginTokenProvider implements TokenProvider {
 
   async #obtain(): Promise<string> {
     const { store, sleep, timeoutMs } = this.#options;
-    const shared = this.#fresh(await store.get(TOKEN_STORE_KEY));
-    if (shared !== undefined) return this.#keep(shared);
+    const shared = await this.#freshShared();
+    if (shared !== undefined) return shared;
 
     const lockId = crypto.randomUUID();
     if (await store.setIfAbsent(TOKEN_LOCK_KEY, lockId, timeoutMs + 1000)) {
       try {
         // Another instance may have logged in and released the lock since our first look.
-        const landed = this.#fresh(await store.get(TOKEN_STORE_KEY));
-        if (landed !== undefined) return this.#keep(landed);
-        return await this.#loginAndShare();
+        return (await this.#freshShared()) ?? (await this.#loginAndShare());
       } finally {
         if ((await store.get(TOKEN_LOCK_KEY)) === lockId) await store.delete(TOKEN_LOCK_KEY);
       }
@@ -130,8 +128,8 @@ class LoginTokenProvider implements TokenProvider {
       waited += step, step = Math.min(step * 2, 1000)
     ) {
       await sleep(step);
-      const landed = this.#fresh(await store.get(TOKEN_STORE_KEY));
-      if (landed !== undefined) return this.#keep(landed);
+      const landed = await this.#freshShared();
+      if (landed !== undefined) return landed;
     }
     return this.#loginAndShare();
   }
@@ -179,11 +177,12 @@ class LoginTokenProvider implements TokenProvider {
     return data.data.token;
   }
 
-  #fresh(raw: string | undefined): CachedToken | undefined {
-    const shared = parseShared(raw);
+  /** The shared token, kept and returned while it needs no refresh yet. */
+  async #freshShared(): Promise<string | undefined> {
+    const shared = sharedToken(await this.#options.store.get(TOKEN_STORE_KEY));
     if (shared === undefined) return undefined;
-    const cached = this.#describe(shared.token);
-    return this.#options.now() < cached.refreshAt ? cached : undefined;
+    const cached = this.#describe(shared);
+    return this.#options.now() < cached.refreshAt ? this.#keep(cached) : undefined;
   }
 
   #describe(token: string): CachedToken {
@@ -207,11 +206,11 @@ class LoginTokenProvider implements TokenProvider {
   }
 }
 
-function parseShared(raw: string | undefined): { token: string } | undefined {
+function sharedToken(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   try {
-    const value = JSON.parse(raw) as { token?: unknown };
-    return typeof value.token === 'string' ? { token: value.token } : undefined;
+    const { token } = JSON.parse(raw) as { token?: unknown };
+    return typeof token === 'string' ? token : undefined;
   } catch {
     return undefined;
   }

@@ -38,16 +38,6 @@ export interface UpstreamClientOptions {
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 2000;
 
-/** How a call is repeated: how many attempts, until when, and what a 409 on a retry means. */
-interface RetryPolicy<T> {
-  /** Attempts in all. */
-  attempts: number;
-  /** Epoch ms past which no attempt starts and the last one is cut short. */
-  deadline: number;
-  /** A 409 on a retry: the first attempt landed though its answer was lost. */
-  onConflictAfterRetry?: (conflict: UpstreamError) => Promise<T>;
-}
-
 /**
  * The upstream buy-button API, typed. Every call has a time limit; reads are retried with
  * jittered backoff; a create is retried only because its `orderRef` makes it safe (a 409 on a
@@ -63,14 +53,11 @@ export class UpstreamClient {
 
   /** Creates a session; retries included, it gives up after `checkoutDeadlineMs`. */
   createSession(input: UpstreamCreateSession): Promise<UpstreamSession> {
-    const { retries, now, checkoutDeadlineMs } = this.#options;
+    const { now, checkoutDeadlineMs } = this.#options;
     return this.#retrying(
       (timeoutMs) => this.#call('POST', '/buy-button/sessions', sessionSchema, timeoutMs, input),
-      {
-        attempts: retries + 1,
-        deadline: now() + checkoutDeadlineMs,
-        onConflictAfterRetry: (conflict) => this.#readBack(input.orderRef, conflict),
-      },
+      now() + checkoutDeadlineMs,
+      (conflict) => this.#readBack(input.orderRef, conflict),
     );
   }
 
@@ -125,34 +112,50 @@ export class UpstreamClient {
   }
 
   #read<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
-    return this.#retrying((timeoutMs) => this.#call('GET', path, schema, timeoutMs), {
-      attempts: this.#options.retries + 1,
-      deadline: Number.POSITIVE_INFINITY,
-    });
+    return this.#retrying(
+      (timeoutMs) => this.#call('GET', path, schema, timeoutMs),
+      Number.POSITIVE_INFINITY,
+    );
   }
 
-  /** Runs `call` until it succeeds, fails for good, or the policy's attempts or time run out. */
-  async #retrying<T>(call: (timeoutMs: number) => Promise<T>, policy: RetryPolicy<T>): Promise<T> {
-    const { timeoutMs, sleep, random, now } = this.#options;
+  /**
+   * Runs `call` until it succeeds, fails for good, or its `retries + 1` attempts or its time run
+   * out: no attempt starts past `deadline` (epoch ms) and the last one is cut short by it. A 409
+   * on a retry means the first attempt landed though its answer was lost: `onConflictAfterRetry`.
+   */
+  async #retrying<T>(
+    call: (timeoutMs: number) => Promise<T>,
+    deadline: number,
+    onConflictAfterRetry?: (conflict: UpstreamError) => Promise<T>,
+  ): Promise<T> {
+    const { timeoutMs, retries, sleep, random, now, log } = this.#options;
     let last: UpstreamError | undefined;
-    for (let attempt = 0; attempt < policy.attempts; attempt += 1) {
+    for (let attempt = 0; attempt < retries + 1; attempt += 1) {
       if (attempt > 0) {
         const wait = backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS, random);
-        if (now() + wait >= policy.deadline) break;
+        if (now() + wait >= deadline) break;
         await sleep(wait);
       }
-      const left = Math.min(timeoutMs, policy.deadline - now());
+      const left = Math.min(timeoutMs, deadline - now());
       if (left <= 0) break;
       try {
         return await call(left);
       } catch (err) {
         if (!(err instanceof UpstreamError)) throw err;
-        if (last !== undefined && policy.onConflictAfterRetry !== undefined && isConflict(err)) {
-          return policy.onConflictAfterRetry(err);
+        const conflict = err.code === UPSTREAM_ERROR_CODE.status && err.status === 409;
+        if (last !== undefined && onConflictAfterRetry !== undefined && conflict) {
+          return onConflictAfterRetry(err);
         }
         if (!err.transient) throw err;
         last = err;
-        this.#logRetry(err, attempt);
+        log({
+          level: 'warn',
+          msg: 'upstream call failed; retrying',
+          call: err.call,
+          code: err.code,
+          status: err.status,
+          attempt: attempt + 1,
+        });
       }
     }
     throw last ?? new UpstreamError(UPSTREAM_ERROR_CODE.timeout, 'checkout deadline');
@@ -166,67 +169,43 @@ export class UpstreamClient {
     timeoutMs: number,
     body?: unknown,
   ): Promise<z.output<S>> {
-    const { tokens } = this.#options;
+    const { apiUrl, transport, tokens } = this.#options;
+    const call = `${method} ${path}`;
+    const send = async (token: string): Promise<z.output<S>> => {
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        authorization: `Bearer ${token}`,
+      };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const answer = await exchange(
+        transport,
+        {
+          method,
+          url: apiUrl + path,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          timeoutMs,
+        },
+        call,
+      );
+      if (!succeeded(answer)) throw failureError(UPSTREAM_ERROR_CODE.status, call, answer);
+      const envelope = envelopeSchema.safeParse(answer.json);
+      const data = envelope.success ? schema.safeParse(envelope.data.data) : undefined;
+      if (data === undefined || !data.success || envelope.data?.success === false) {
+        throw new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, call, {
+          status: answer.status,
+          cause: data?.error,
+        });
+      }
+      return data.data;
+    };
     const token = await tokens.getToken();
     try {
-      return await this.#send(method, path, schema, timeoutMs, token, body);
+      return await send(token);
     } catch (err) {
       if (!(err instanceof UpstreamError) || err.status !== 401 || !tokens.renewable) throw err;
       await tokens.invalidate(token);
-      return this.#send(method, path, schema, timeoutMs, await tokens.getToken(), body);
+      return send(await tokens.getToken());
     }
   }
-
-  async #send<S extends z.ZodType>(
-    method: string,
-    path: string,
-    schema: S,
-    timeoutMs: number,
-    token: string,
-    body: unknown,
-  ): Promise<z.output<S>> {
-    const { apiUrl, transport } = this.#options;
-    const call = `${method} ${path}`;
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Bearer ${token}`,
-    };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const answer = await exchange(
-      transport,
-      {
-        method,
-        url: apiUrl + path,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        timeoutMs,
-      },
-      call,
-    );
-    if (!succeeded(answer)) throw failureError(UPSTREAM_ERROR_CODE.status, call, answer);
-    const envelope = envelopeSchema.safeParse(answer.json);
-    const data = envelope.success ? schema.safeParse(envelope.data.data) : undefined;
-    if (data === undefined || !data.success || envelope.data?.success === false) {
-      throw new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, call, {
-        status: answer.status,
-        ...(data?.error === undefined ? {} : { cause: data.error }),
-      });
-    }
-    return data.data;
-  }
-
-  #logRetry(err: UpstreamError, attempt: number): void {
-    this.#options.log({
-      level: 'warn',
-      msg: 'upstream call failed; retrying',
-      call: err.call,
-      code: err.code,
-      status: err.status,
-      attempt: attempt + 1,
-    });
-  }
-}
-
-function isConflict(err: UpstreamError): boolean {
-  return err.code === UPSTREAM_ERROR_CODE.status && err.status === 409;
 }

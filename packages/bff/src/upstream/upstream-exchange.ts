@@ -42,10 +42,9 @@ export function failureError(
   call: string,
   answer: UpstreamAnswer,
 ): UpstreamError {
-  const message = failureSchema.safeParse(answer.json).data?.message;
   return new UpstreamError(code, call, {
     status: answer.status,
-    ...(message === undefined ? {} : { upstreamMessage: message }),
+    upstreamMessage: failureSchema.safeParse(answer.json).data?.message,
   });
 }
 

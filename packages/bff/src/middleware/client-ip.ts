@@ -15,25 +15,18 @@ export interface ClientIpOptions {
  * from the right of `X-Forwarded-For`: entries further left were written by the client itself and
  * prove nothing. Otherwise, and when the header is missing, the connection's peer.
  */
-export function clientIpOf(
-  trustProxyHops: number,
-  forwardedFor: string | undefined,
-  peer: string | undefined,
-): string {
-  if (trustProxyHops > 0 && forwardedFor !== undefined) {
-    const hops = forwardedFor
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean);
-    const ip = hops[hops.length - trustProxyHops] ?? hops[0];
-    if (ip !== undefined) return ip;
-  }
-  return peer ?? 'unknown';
-}
-
-/** `clientIpOf` for a Hono request, the peer read by `fromConnection`. */
 export function clientIpResolver({ trustProxyHops, fromConnection }: ClientIpOptions) {
   return function clientIp(c: Context): string {
-    return clientIpOf(trustProxyHops, c.req.header('x-forwarded-for'), fromConnection?.(c));
+    const forwardedFor = c.req.header('x-forwarded-for');
+    const peer = fromConnection?.(c);
+    if (trustProxyHops > 0 && forwardedFor !== undefined) {
+      const hops = forwardedFor
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      const ip = hops[hops.length - trustProxyHops] ?? hops[0];
+      if (ip !== undefined) return ip;
+    }
+    return peer ?? 'unknown';
   };
 }

@@ -41,10 +41,9 @@ export function pageOriginCheck({
           'The page hid its origin (Origin: null); its Referrer-Policy must not be no-referrer.',
       });
     }
-    let pageOrigin: string | undefined = origin;
-    if (pageOrigin === undefined && referer !== undefined && URL.canParse(referer)) {
-      pageOrigin = new URL(referer).origin;
-    }
+    const pageOrigin =
+      origin ??
+      (referer !== undefined && URL.canParse(referer) ? new URL(referer).origin : undefined);
     if (pageOrigin === undefined) {
       if (!allowAnonymous(contentType)) {
         throw new ProblemError('forbiddenOrigin', {

@@ -8,8 +8,8 @@ export interface RateLimitOptions {
   store: SharedStore;
   /** `RATE_LIMIT`. */
   limit: RateLimitSetting;
-  /** Namespace of the counters in the store. */
-  keyPrefix?: string;
+  /** Namespace of the counters in the store (`rate:sessions:`, ...). */
+  keyPrefix: string;
 }
 
 /** Counts one request of `clientIp`; throws a 429 problem past the limit. */
@@ -19,11 +19,7 @@ export type RateLimiter = (clientIp: string) => Promise<void>;
  * A fixed window per client IP, counted in the SharedStore so several instances share it. Over
  * the limit: 429 with `Retry-After` (seconds until the window ends).
  */
-export function rateLimiter({
-  store,
-  limit,
-  keyPrefix = 'rate:sessions:',
-}: RateLimitOptions): RateLimiter {
+export function rateLimiter({ store, limit, keyPrefix }: RateLimitOptions): RateLimiter {
   const windowMs = limit.windowSeconds * 1000;
   return async (clientIp) => {
     const { count, resetInMs } = await store.increment(keyPrefix + clientIp, windowMs);

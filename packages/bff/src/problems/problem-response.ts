@@ -1,11 +1,13 @@
 import type { Problem } from '@buy-button/element/wire';
 import type { Context } from 'hono';
+import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { describeError, type Logger } from '../runtime/logger.js';
 import { ProblemError } from './problem-error.js';
 
-const FORM_CONTENT = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+/** A form post: a browser with JavaScript off. */
+export const FORM_CONTENT = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 /**
  * A browser posting the checkout form (JavaScript off) shows our answer to the shopper as a page,
@@ -20,17 +22,13 @@ export function wantsHtml(c: Context): boolean {
   );
 }
 
-/** Turns any thrown value into a problem answer; the one error mapper of the app. */
-export function problemFromError(err: unknown, c: Context, log: Logger): Response {
-  return problemResponse(c, loggedProblem(err, log, c.get('requestId') as string | undefined));
-}
-
 /**
- * The problem any thrown value answers with, logged: server failures as errors, refusals that
- * have a cause underneath as warnings.
+ * Turns any thrown value into a problem answer; the one error mapper of the app. It is logged:
+ * server failures as errors, refusals that have a cause underneath as warnings.
  */
-export function loggedProblem(err: unknown, log: Logger, requestId: string | undefined) {
+export function problemFromError(err: unknown, c: Context, log: Logger): Response {
   const problem = toProblemError(err);
+  const requestId = c.get('requestId') as string | undefined;
   if (problem.status >= 500) {
     log({
       level: 'error',
@@ -49,7 +47,7 @@ export function loggedProblem(err: unknown, log: Logger, requestId: string | und
       error: describeError(problem.cause),
     });
   }
-  return problem;
+  return problemResponse(c, problem);
 }
 
 export function problemResponse(c: Context, problem: ProblemError): Response {
@@ -73,31 +71,23 @@ function toProblemError(err: unknown): ProblemError {
   return new ProblemError('internal', { cause: err });
 }
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
-
-/** The page a shopper without JavaScript sees when a checkout form is refused. */
-export function problemPage(problem: Problem): string {
-  const fields = (problem.errors ?? [])
-    .map((e) => `<li>${escapeHtml(e.field)}: ${escapeHtml(e.message)}</li>`)
-    .join('');
-  return `<!doctype html>
+/**
+ * The page a shopper without JavaScript sees when a checkout form is refused. Hono's `html`
+ * escapes every interpolated string; nothing in it is async, so it is a plain string.
+ */
+function problemPage({ title, detail, status, errors = [] }: Problem): string {
+  const fields = errors.map((e) => html`<li>${e.field}: ${e.message}</li>`);
+  return String(html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(problem.title)}</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>
 <body>
 <main>
-<h1>${escapeHtml(problem.title)}</h1>
-<p>${escapeHtml(problem.detail ?? '')}</p>
-${fields === '' ? '' : `<ul>${fields}</ul>`}
-<p>Error ${problem.status}. Go back to the shop and try again.</p>
+<h1>${title}</h1>
+<p>${detail ?? ''}</p>
+${fields.length === 0 ? '' : html`<ul>${fields}</ul>`}
+<p>Error ${status}. Go back to the shop and try again.</p>
 </main>
 </body>
 </html>
-`;
+`);
 }

@@ -97,8 +97,6 @@ export const problemPageSchema = z.string().openapi('ProblemPage', {
   example: '<!doctype html><html lang="en">…<h1>This button is not sold here</h1>…</html>',
 });
 
-type HeaderName = 'Retry-After' | 'WWW-Authenticate';
-
 /** Response headers the BFF sets on some answers. */
 const HEADERS = {
   'Retry-After': {
@@ -110,28 +108,22 @@ const HEADERS = {
     schema: { type: 'string', example: 'Bearer error="invalid_token"' },
   },
 } as const;
-
-const headers = (names: readonly HeaderName[]) =>
-  names.length === 0
-    ? {}
-    : { headers: Object.fromEntries(names.map((name) => [name, HEADERS[name]])) };
+type HeaderName = keyof typeof HEADERS;
 
 /** An `application/problem+json` answer (RFC 9457). */
 const problem = (description: string, withHeaders: readonly HeaderName[] = []) => ({
   description,
   content: { 'application/problem+json': { schema: problemSchema } },
-  ...headers(withHeaders),
+  ...(withHeaders.length === 0
+    ? {}
+    : { headers: Object.fromEntries(withHeaders.map((name) => [name, HEADERS[name]])) }),
 });
 
 /** A refusal of `POST /sessions`: problem+json, or the HTML page when the body was a form. */
-const formProblem = (description: string, withHeaders: readonly HeaderName[] = []) => ({
-  description: `${description} (a form post gets the HTML page)`,
-  content: {
-    'application/problem+json': { schema: problemSchema },
-    'text/html': { schema: problemPageSchema },
-  },
-  ...headers(withHeaders),
-});
+const formProblem = (description: string, withHeaders: readonly HeaderName[] = []) => {
+  const answer = problem(`${description} (a form post gets the HTML page)`, withHeaders);
+  return { ...answer, content: { ...answer.content, 'text/html': { schema: problemPageSchema } } };
+};
 
 /** What any route may answer when something breaks that should not: a bug. */
 const INTERNAL = { 500: problem('Internal error: a bug, logged under the X-Request-Id') } as const;
@@ -160,10 +152,35 @@ const cacheable = {
   'Cache-Control': { schema: { type: 'string', example: 'public, max-age=300' } },
 } as const;
 
+/** A JSON answer; the script's files add their cache headers. */
+const json = (description: string, schema: z.ZodType, withHeaders?: typeof cacheable) => ({
+  description,
+  ...(withHeaders === undefined ? {} : { headers: withHeaders }),
+  content: { 'application/json': { schema } },
+});
+
 /** The script's answers depend on `Accept-Encoding`. */
 const varies = {
   Vary: { schema: { type: 'string', const: 'Accept-Encoding' }, required: true },
 } as const;
+
+/** What `GET` and `DELETE /sessions/{id}` both may answer; `verb` names the upstream call. */
+const receiptCallFailures = (verb: string) => ({
+  400: problem(`The payment API refused the ${verb} as invalid`),
+  401: problem('Missing, invalid or expired receipt', ['WWW-Authenticate']),
+  404: problem('Unknown session'),
+  429: problem('Over 60 reads and cancels a minute for this receipt', ['Retry-After']),
+  ...upstreamFailures(problem),
+  ...INTERNAL,
+});
+
+/** What the source map and the message files answer besides their 200. */
+const bundleFileAnswers = (notFound: string) => ({
+  304: { description: 'Not modified', headers: cacheable },
+  404: problem(notFound),
+  503: problem('Bundle not built'),
+  ...INTERNAL,
+});
 
 export const ROUTES = {
   createSession: createRoute({
@@ -185,10 +202,7 @@ export const ROUTES = {
       },
     },
     responses: {
-      201: {
-        description: 'Created',
-        content: { 'application/json': { schema: sessionCreatedSchema } },
-      },
+      201: json('Created', sessionCreatedSchema),
       303: {
         description: 'Form post: redirect to the payment portal',
         headers: {
@@ -219,17 +233,9 @@ export const ROUTES = {
     security: receiptAuth,
     request: { params: z.object({ id: sessionIdParam }) },
     responses: {
-      200: {
-        description: 'Status',
-        content: { 'application/json': { schema: sessionStatusSchema } },
-      },
-      400: problem('The payment API refused the read as invalid'),
-      401: problem('Missing, invalid or expired receipt', ['WWW-Authenticate']),
+      200: json('Status', sessionStatusSchema),
       403: problem('Receipt for another session'),
-      404: problem('Unknown session'),
-      429: problem('Over 60 reads and cancels a minute for this receipt', ['Retry-After']),
-      ...upstreamFailures(problem),
-      ...INTERNAL,
+      ...receiptCallFailures('read'),
     },
   }),
   cancelSession: createRoute({
@@ -240,18 +246,10 @@ export const ROUTES = {
     security: receiptAuth,
     request: { params: z.object({ id: sessionIdParam }) },
     responses: {
-      200: {
-        description: 'Status after cancel',
-        content: { 'application/json': { schema: sessionStatusSchema } },
-      },
-      400: problem('The payment API refused the cancel as invalid'),
-      401: problem('Missing, invalid or expired receipt', ['WWW-Authenticate']),
+      200: json('Status after cancel', sessionStatusSchema),
       403: problem('Receipt for another session, or foreign origin'),
-      404: problem('Unknown session'),
       413: problem('Body over 16 KB'),
-      429: problem('Over 60 reads and cancels a minute for this receipt', ['Retry-After']),
-      ...upstreamFailures(problem),
-      ...INTERNAL,
+      ...receiptCallFailures('cancel'),
     },
   }),
   paymentWebhook: createRoute({
@@ -264,14 +262,10 @@ export const ROUTES = {
     security: PUBLIC,
     request: { body: { content: { 'application/json': { schema: webhookBody } } } },
     responses: {
-      202: {
-        description: 'Acknowledged: the order was read again and any final state recorded',
-        content: {
-          'application/json': {
-            schema: z.object({ status: z.literal('accepted') }).openapi('CallbackAccepted'),
-          },
-        },
-      },
+      202: json(
+        'Acknowledged: the order was read again and any final state recorded',
+        z.object({ status: z.literal('accepted') }).openapi('CallbackAccepted'),
+      ),
       400: problem('No usable code'),
       413: problem('Body over 16 KB'),
       429: problem('Over CALLBACK_RATE_LIMIT for this client', ['Retry-After']),
@@ -318,21 +312,12 @@ export const ROUTES = {
     summary: 'The source map the bundle names',
     security: PUBLIC,
     responses: {
-      200: {
-        description: 'Source map (revision 3)',
-        headers: cacheable,
-        content: {
-          'application/json': {
-            schema: z
-              .looseObject({ version: z.literal(3), mappings: z.string() })
-              .openapi('SourceMap'),
-          },
-        },
-      },
-      304: { description: 'Not modified', headers: cacheable },
-      404: problem('The bundle came without a map (and names none)'),
-      503: problem('Bundle not built'),
-      ...INTERNAL,
+      200: json(
+        'Source map (revision 3)',
+        z.looseObject({ version: z.literal(3), mappings: z.string() }).openapi('SourceMap'),
+        cacheable,
+      ),
+      ...bundleFileAnswers('The bundle came without a map (and names none)'),
     },
   }),
   scriptMessages: createRoute({
@@ -350,19 +335,12 @@ export const ROUTES = {
       }),
     },
     responses: {
-      200: {
-        description: 'Message id → text',
-        headers: cacheable,
-        content: {
-          'application/json': {
-            schema: z.record(z.string(), z.string()).openapi('ElementMessages'),
-          },
-        },
-      },
-      304: { description: 'Not modified', headers: cacheable },
-      404: problem('No such language'),
-      503: problem('Bundle not built'),
-      ...INTERNAL,
+      200: json(
+        'Message id → text',
+        z.record(z.string(), z.string()).openapi('ElementMessages'),
+        cacheable,
+      ),
+      ...bundleFileAnswers('No such language'),
     },
   }),
   healthz: createRoute({
@@ -372,14 +350,7 @@ export const ROUTES = {
     summary: 'Process is up',
     security: PUBLIC,
     responses: {
-      200: {
-        description: 'Up',
-        content: {
-          'application/json': {
-            schema: z.object({ status: z.literal('ok') }).openapi('Health'),
-          },
-        },
-      },
+      200: json('Up', z.object({ status: z.literal('ok') }).openapi('Health')),
       ...INTERNAL,
     },
   }),
@@ -390,26 +361,22 @@ export const ROUTES = {
     summary: 'Upstream reachable and a token obtainable; the outbox figures',
     security: PUBLIC,
     responses: {
-      200: {
-        description: 'Ready',
-        content: {
-          'application/json': {
-            schema: z
-              .object({
-                status: z.literal('ready'),
-                outbox: z.object({
-                  pending: z.int().openapi({ description: 'Events not yet delivered' }),
-                  failed: z.int().openapi({ description: 'Events kept after the retry window' }),
-                  oldestPendingAgeMs: z.int(),
-                  ordersWatched: z
-                    .int()
-                    .openapi({ description: 'Orders to read again (reconciliation)' }),
-                }),
-              })
-              .openapi('Readiness'),
-          },
-        },
-      },
+      200: json(
+        'Ready',
+        z
+          .object({
+            status: z.literal('ready'),
+            outbox: z.object({
+              pending: z.int().openapi({ description: 'Events not yet delivered' }),
+              failed: z.int().openapi({ description: 'Events kept after the retry window' }),
+              oldestPendingAgeMs: z.int(),
+              ordersWatched: z
+                .int()
+                .openapi({ description: 'Orders to read again (reconciliation)' }),
+            }),
+          })
+          .openapi('Readiness'),
+      ),
       503: problem('Not ready: no token, no upstream, or the shared store does not answer'),
       ...INTERNAL,
     },
@@ -421,20 +388,16 @@ export const ROUTES = {
     summary: 'This document',
     security: PUBLIC,
     responses: {
-      200: {
-        description: 'OpenAPI 3.1',
-        content: {
-          'application/json': {
-            schema: z
-              .looseObject({
-                openapi: z.string().regex(/^3\.1\.\d+$/),
-                info: z.looseObject({ title: z.string(), version: z.string() }),
-                paths: z.record(z.string(), z.unknown()),
-              })
-              .openapi('OpenApiDocument'),
-          },
-        },
-      },
+      200: json(
+        'OpenAPI 3.1',
+        z
+          .looseObject({
+            openapi: z.string().regex(/^3\.1\.\d+$/),
+            info: z.looseObject({ title: z.string(), version: z.string() }),
+            paths: z.record(z.string(), z.unknown()),
+          })
+          .openapi('OpenApiDocument'),
+      ),
       ...INTERNAL,
     },
   }),

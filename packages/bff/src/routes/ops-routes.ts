@@ -8,7 +8,7 @@ import type { OutboxStatus } from '../webhooks/payment-events.js';
 export interface OpsRoutesOptions {
   upstream: UpstreamClient;
   /** The shared store; `/readyz` fails while it does not answer (Redis down). */
-  store?: SharedStore | undefined;
+  store: SharedStore;
   /** The outbox's figures, shown by `/readyz`. */
   outbox: () => Promise<OutboxStatus>;
   now: () => number;
@@ -32,30 +32,25 @@ export function opsRoutes({ upstream, store, outbox, now }: OpsRoutesOptions) {
     .get('/readyz', async (c) => {
       c.header('Cache-Control', 'no-store');
       const [storeCheck, upstreamCheck, outboxCheck] = await Promise.allSettled([
-        store === undefined ? Promise.resolve() : reachStore(store),
+        reachStore(store),
         probeUpstream(),
         outboxFigures(),
       ]);
-      if (storeCheck.status === 'rejected') {
-        throw new ProblemError('notReady', {
-          detail: 'The shared store (Redis) does not answer.',
-          cause: storeCheck.reason,
-        });
-      }
-      if (outboxCheck.status === 'rejected') {
-        throw new ProblemError('notReady', {
-          detail: 'The outbox (Redis) does not answer: payment events cannot be recorded.',
-          cause: outboxCheck.reason,
-        });
-      }
-      if (upstreamCheck.status === 'rejected') {
-        throw new ProblemError('notReady', {
-          detail: 'The payment service cannot be reached or refuses the credential.',
-          cause: upstreamCheck.reason,
-        });
-      }
+      passed(storeCheck, 'The shared store (Redis) does not answer.');
+      passed(outboxCheck, 'The outbox (Redis) does not answer: payment events cannot be recorded.');
+      passed(upstreamCheck, 'The payment service cannot be reached or refuses the credential.');
       return c.json({ status: 'ready', outbox: outboxCheck.value });
     });
+}
+
+/** Throws the `notReady` problem, with `detail`, if `check` failed. */
+function passed<T>(
+  check: PromiseSettledResult<T>,
+  detail: string,
+): asserts check is PromiseFulfilledResult<T> {
+  if (check.status === 'rejected') {
+    throw new ProblemError('notReady', { detail, cause: check.reason });
+  }
 }
 
 /** `run`, its settled promise shared for `READY_CHECK_TTL_MS`. */

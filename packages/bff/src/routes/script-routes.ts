@@ -35,17 +35,22 @@ const CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=86400';
 const CODINGS = ['br', 'gzip'] as const;
 type Coding = (typeof CODINGS)[number];
 
-/** One representation of a resource: what is sent, and its entity tag. */
+const JAVASCRIPT = 'text/javascript; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** One representation of a resource: what is sent, its media type and coding, its entity tag. */
 interface Representation {
   body: string | Uint8Array<ArrayBuffer>;
+  type: string;
+  coding?: Coding;
   etag: string;
 }
 
 interface LoadedBundle {
   identity: Representation;
   encoded: Partial<Record<Coding, Representation>>;
-  map: Representation | undefined;
-  locales: ReadonlyMap<string, Representation>;
+  /** The source map and the message files, by file name (`buy-button.de.json`). */
+  files: ReadonlyMap<string, Representation>;
 }
 
 /** The source map the bundle may name; the route below serves it. */
@@ -73,19 +78,14 @@ export function scriptRoutes({
   let ready: LoadedBundle | undefined;
   let warned = false;
 
-  const load = async (): Promise<LoadedBundle | undefined> => {
-    if (ready !== undefined) return ready;
-    const bundle = typeof source === 'function' ? await source() : source;
-    if (bundle === undefined) return undefined;
-    ready = await prepare(bundle, log);
-    return ready;
-  };
-
   const loaded = async (c: Context<BffEnv>): Promise<LoadedBundle> => {
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
-    const bundle = await load();
-    if (bundle === undefined) {
+    if (ready === undefined) {
+      const bundle = typeof source === 'function' ? await source() : source;
+      if (bundle !== undefined) ready = await prepare(bundle, log);
+    }
+    if (ready === undefined) {
       if (!warned) {
         warned = true;
         log({
@@ -97,7 +97,7 @@ export function scriptRoutes({
         detail: 'The element bundle has not been built on this server.',
       });
     }
-    return bundle;
+    return ready;
   };
 
   return new Hono<BffEnv>()
@@ -108,56 +108,34 @@ export function scriptRoutes({
         c.req.header('accept-encoding'),
         CODINGS.filter((name) => bundle.encoded[name] !== undefined),
       );
-      const chosen = coding === undefined ? undefined : bundle.encoded[coding];
-      if (coding === undefined || chosen === undefined) {
-        return answer(c, bundle.identity, 'text/javascript; charset=utf-8');
-      }
-      return answer(c, chosen, 'text/javascript; charset=utf-8', { 'Content-Encoding': coding });
+      return answer(c, (coding && bundle.encoded[coding]) ?? bundle.identity);
     })
-    .get(`/${MAP_FILE}`, async (c) => {
-      const bundle = await loaded(c);
-      if (bundle.map === undefined) throw new ProblemError('notFound');
-      return answer(c, bundle.map, 'application/json; charset=utf-8');
-    })
-    .get('/:file{buy-button\\.[a-z]{2}\\.json}', async (c) => {
-      const bundle = await loaded(c);
-      const lang = c.req.param('file').slice('buy-button.'.length, -'.json'.length);
-      const messages = bundle.locales.get(lang);
-      if (messages === undefined) throw new ProblemError('notFound');
-      return answer(c, messages, 'application/json; charset=utf-8');
+    .get('/:file{buy-button\\.(?:js\\.map|[a-z]{2}\\.json)}', async (c) => {
+      const file = (await loaded(c)).files.get(c.req.param('file'));
+      if (file === undefined) throw new ProblemError('notFound');
+      return answer(c, file);
     });
 }
 
 /** 200 with the representation, or 304 when `If-None-Match` names its tag. */
-function answer(
-  c: Context<BffEnv>,
-  representation: Representation,
-  contentType: string,
-  headers: Record<string, string> = {},
-) {
-  c.header('ETag', representation.etag);
+function answer(c: Context<BffEnv>, { body, type, coding, etag }: Representation) {
+  c.header('ETag', etag);
   c.header('Cache-Control', CACHE_CONTROL);
-  if (etagMatches(c.req.header('if-none-match'), representation.etag)) return c.body(null, 304);
-  return c.body(representation.body, 200, { 'Content-Type': contentType, ...headers });
+  if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+  if (coding !== undefined) c.header('Content-Encoding', coding);
+  return c.body(body, 200, { 'Content-Type': type });
 }
 
 /** The representations of a bundle, with their tags: computed once. */
 async function prepare(bundle: ScriptBundle, log: Logger): Promise<LoadedBundle> {
-  let body = bundle.body;
-  let etag = bundle.etag;
-  let useCompressed = true;
-  const comment = SOURCE_MAP_COMMENT.exec(body);
+  const comment = SOURCE_MAP_COMMENT.exec(bundle.body);
   const named = comment?.[1];
-  if (
+  const strip =
     comment !== null &&
     named !== undefined &&
     !named.startsWith('data:') &&
-    !(named === MAP_FILE && bundle.map !== undefined)
-  ) {
-    body = body.slice(0, comment.index);
-    // Another body, so another tag than the one given for the original.
-    etag = undefined;
-    useCompressed = false;
+    !(named === MAP_FILE && bundle.map !== undefined);
+  if (strip) {
     const dropped = bundle.br !== undefined || bundle.gzip !== undefined;
     log({
       level: 'warn',
@@ -166,29 +144,25 @@ async function prepare(bundle: ScriptBundle, log: Logger): Promise<LoadedBundle>
       }; give the bundle its map`,
     });
   }
-  etag ??= await contentEtag(new TextEncoder().encode(body));
+  const body = strip ? bundle.body.slice(0, comment.index) : bundle.body;
+  // A stripped body is another body, so another tag than the one given for the original.
+  const etag = (strip ? undefined : bundle.etag) ?? (await contentEtag(body));
   const encoded: LoadedBundle['encoded'] = {};
-  for (const coding of useCompressed ? CODINGS : []) {
+  for (const coding of strip ? [] : CODINGS) {
     const bytes = bundle[coding];
-    if (bytes !== undefined)
-      encoded[coding] = { body: copy(bytes), etag: variantTag(etag, coding) };
+    if (bytes === undefined) continue;
+    // A copy on its own `ArrayBuffer` (what a `Response` body takes), safe from later writes.
+    const copy = new Uint8Array(bytes);
+    encoded[coding] = { body: copy, type: JAVASCRIPT, coding, etag: variantTag(etag, coding) };
   }
-  const map =
-    bundle.map === undefined
-      ? undefined
-      : { body: bundle.map, etag: await contentEtag(new TextEncoder().encode(bundle.map)) };
-  const locales = new Map<string, Representation>();
+  const files = new Map<string, Representation>();
+  const addFile = async (name: string, text: string) =>
+    files.set(name, { body: text, type: JSON_TYPE, etag: await contentEtag(text) });
+  if (bundle.map !== undefined) await addFile(MAP_FILE, bundle.map);
   for (const [lang, text] of Object.entries(bundle.locales ?? {})) {
-    locales.set(lang, { body: text, etag: await contentEtag(new TextEncoder().encode(text)) });
+    await addFile(`buy-button.${lang}.json`, text);
   }
-  return { identity: { body, etag }, encoded, map, locales };
-}
-
-/** A copy on its own `ArrayBuffer` (what a `Response` body takes), safe from later writes. */
-function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(bytes.byteLength);
-  out.set(bytes);
-  return out;
+  return { identity: { body, type: JAVASCRIPT, etag }, encoded, files };
 }
 
 /**
@@ -196,9 +170,7 @@ function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
  * §8.8.3), derived from the plain one's. `"abc"` → `"abc-br"`, `W/"abc"` → `W/"abc-br"`.
  */
 function variantTag(etag: string, coding: Coding): string {
-  const match = /^(W\/)?"(.*)"$/.exec(etag);
-  if (match === null) return `"${etag}-${coding}"`;
-  return `${match[1] ?? ''}"${match[2]}-${coding}"`;
+  return /^(W\/)?".*"$/.test(etag) ? `${etag.slice(0, -1)}-${coding}"` : `"${etag}-${coding}"`;
 }
 
 /**
@@ -227,11 +199,10 @@ export function negotiateEncoding(
     weights.set(name, Math.max(weights.get(name) ?? 0, q));
   }
   const star = weights.get('*');
-  const weight = (name: string): number => weights.get(name) ?? star ?? 0;
   let best: Coding | undefined;
   let bestQ = 0;
   for (const coding of available) {
-    const q = weight(coding);
+    const q = weights.get(coding) ?? star ?? 0;
     if (q > bestQ) {
       best = coding;
       bestQ = q;
@@ -251,9 +222,9 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
 }
 
-async function contentEtag(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  let binary = '';
-  for (const byte of digest.subarray(0, 18)) binary += String.fromCharCode(byte);
+/** A strong tag from the SHA-256 of `text`: its first 18 bytes, base64url. */
+async function contentEtag(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  const binary = String.fromCharCode(...new Uint8Array(digest, 0, 18));
   return `"${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')}"`;
 }

@@ -1,12 +1,11 @@
 import type { CreateSessionRequest } from '@buy-button/element/wire';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
 import type { BffEnv } from '../app-env.js';
 import type { CheckoutService } from '../checkout/checkout-service.js';
 import { checkoutFingerprint, IdempotencyGuard } from '../checkout/idempotency.js';
 import type { RateLimiter } from '../middleware/rate-limit.js';
-import { type FieldProblem, ProblemError } from '../problems/problem-error.js';
-import { wantsHtml } from '../problems/problem-response.js';
+import { ProblemError } from '../problems/problem-error.js';
+import { FORM_CONTENT, wantsHtml } from '../problems/problem-response.js';
 import { createSessionBody, sessionIdParam } from './api-schemas.js';
 
 export interface SessionRoutesOptions {
@@ -22,7 +21,6 @@ export interface SessionRoutesOptions {
 
 /** JSON, including `+json` types. */
 const JSON_CONTENT = /^application\/(?:[\w.+-]*\+)?json\b/i;
-const FORM_CONTENT = /^(?:application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i;
 
 /** `POST /sessions`, `GET /sessions/:id`, `DELETE /sessions/:id`. */
@@ -119,25 +117,18 @@ async function readCreateRequest(c: Context): Promise<CreateSessionRequest> {
 /** A create request (parsed JSON or form fields) checked against `createSessionBody`. */
 function parseCreateRequest(raw: unknown): CreateSessionRequest {
   const parsed = createSessionBody.safeParse(raw);
-  if (!parsed.success) {
-    throw new ProblemError('invalidRequest', { errors: fieldProblems(parsed.error.issues) });
-  }
-  return parsed.data;
-}
-
-function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
-  return issues.map((issue) => ({
+  if (parsed.success) return parsed.data;
+  const errors = parsed.error.issues.map((issue) => ({
     field: issue.path.length === 0 ? 'body' : issue.path.map(String).join('.'),
     message: issue.message,
   }));
+  throw new ProblemError('invalidRequest', { errors });
 }
 
 function bearer(c: Context): string | undefined {
   const header = c.req.header('authorization');
-  if (header === undefined) return undefined;
-  const match = BEARER.exec(header);
   // A malformed header is a bad receipt, not a missing one.
-  return match?.[1] ?? '';
+  return header === undefined ? undefined : (BEARER.exec(header)?.[1] ?? '');
 }
 
 function sessionId(c: Context): string {

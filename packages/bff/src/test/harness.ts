@@ -68,7 +68,7 @@ export function createHarness(options: HarnessOptions = {}) {
   const now = () => clock.now;
   const logs: LogEntry[] = [];
   const received: ReceivedWebhook[] = [];
-  const calls: { method: string; url: string }[] = [];
+  const calls: { method: string; url: string; body?: string | undefined }[] = [];
 
   const merchant = async (request: Request): Promise<Response> => {
     received.push({
@@ -91,7 +91,8 @@ export function createHarness(options: HarnessOptions = {}) {
 
   const route: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
-    calls.push({ method: request.method, url: request.url });
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    calls.push({ method: request.method, url: request.url, body });
     const { origin } = new URL(request.url);
     if (origin === SANDBOX_URL) return sandbox.app.fetch(request);
     if (origin === SHOP) return merchant(request);

@@ -18,6 +18,17 @@ describe('upstream token', () => {
     expect(harness.sandbox.stats().sessionsCreated).toBe(200);
   });
 
+  it('logs in with the body the gateway documents: email, password and origin, nothing else', async () => {
+    const harness = createHarness();
+    expect((await checkout(harness, { button: 'btn_coffee' })).status).toBe(201);
+    const login = harness.calls.find((call) => call.url.endsWith('/auth/login'));
+    expect(JSON.parse(login?.body ?? 'null')).toStrictEqual({
+      email: testEnv().UPSTREAM_EMAIL,
+      password: testEnv().UPSTREAM_PASSWORD,
+      origin: 'application',
+    });
+  });
+
   it('logs in once more when the token has expired, however many checkouts wait', async () => {
     const harness = createHarness({ sandbox: { tokenTtlSeconds: 120 } });
     await checkout(harness, { button: 'btn_coffee' });

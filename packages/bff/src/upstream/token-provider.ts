@@ -53,7 +53,11 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     const token = credential.token;
     return { getToken: async () => token, invalidate: async () => {}, renewable: false };
   }
-  return new LoginTokenProvider(options, credential);
+  // Only what the gateway's login takes: the credential's `kind` is ours.
+  return new LoginTokenProvider(options, {
+    email: credential.email,
+    password: credential.password,
+  });
 }
 
 /**

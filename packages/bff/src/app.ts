@@ -13,7 +13,7 @@ import { RedirectPolicy } from './checkout/redirect-policy.js';
 import type { BffConfig, RateLimitSetting } from './config/load-config.js';
 import { accessLog } from './middleware/access-log.js';
 import { clientIpResolver } from './middleware/client-ip.js';
-import { originGuard, pageOriginCheck } from './middleware/origin-guard.js';
+import { originGuard } from './middleware/origin-guard.js';
 import { rateLimit, rateLimiter } from './middleware/rate-limit.js';
 import { sessionCors } from './middleware/session-cors.js';
 import type { OutboxQueues } from './outbox/job-queue.js';
@@ -228,13 +228,11 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     trustProxyHops: config.trustProxyHops,
     fromConnection: deps.clientIp,
   });
-  const guard = originGuard(
-    pageOriginCheck({
-      allowedOrigins: config.allowedOrigins,
-      // Server-to-server JSON calls carry no Origin; a form post always comes from a browser page.
-      allowAnonymous: (contentType) => !/form/i.test(contentType),
-    }),
-  );
+  const guard = originGuard({
+    allowedOrigins: config.allowedOrigins,
+    // Server-to-server JSON calls carry no Origin; a form post always comes from a browser page.
+    allowAnonymous: (contentType) => !/form/i.test(contentType),
+  });
   const limit = (setting: RateLimitSetting, keyPrefix: string) =>
     rateLimiter({ store, limit: setting, keyPrefix });
   const createGuards = [guard];

@@ -13,26 +13,20 @@ export interface OriginGuardOptions {
   allowAnonymous: (contentType: string) => boolean;
 }
 
-/** `(Origin, Referer, Content-Type)` → the checked page origin; throws a 403 problem. */
-export type PageOriginCheck = (
-  origin: string | undefined,
-  referer: string | undefined,
-  contentType: string,
-) => string | undefined;
-
 /**
  * Refuses state-changing requests sent from pages that are not the shop's (a forged form post is
  * CSRF: the browser would carry it out with the shopper's network position). The page origin is
  * `Origin`, else the origin of `Referer`; `Origin: null` (sandboxed frames, privacy modes) cannot
- * be checked and is refused. Answers the checked origin (`undefined` for an allowed anonymous
- * call), against which relative return URLs resolve.
+ * be checked and is refused. Keeps the checked origin (`undefined` for an allowed anonymous
+ * call) in `c.var.requestOrigin`, against which relative return URLs resolve.
  */
-export function pageOriginCheck({
-  allowedOrigins,
-  allowAnonymous,
-}: OriginGuardOptions): PageOriginCheck {
+export function originGuard({ allowedOrigins, allowAnonymous }: OriginGuardOptions) {
   const allowed = new Set(allowedOrigins);
-  return (origin, referer, contentType) => {
+  const check = (
+    origin: string | undefined,
+    referer: string | undefined,
+    contentType: string,
+  ): string | undefined => {
     // A hidden origin is refused whatever the Referer says: the browser chose not to vouch for
     // the page (sandboxed frame, no-referrer policy), and a Referer alone proves nothing then.
     if (origin === 'null') {
@@ -55,10 +49,6 @@ export function pageOriginCheck({
     }
     return pageOrigin;
   };
-}
-
-/** `check` as middleware: the checked origin is kept in `c.var.requestOrigin`. */
-export function originGuard(check: PageOriginCheck) {
   return createMiddleware<BffEnv>(async function originGuard(c, next) {
     c.set(
       'requestOrigin',

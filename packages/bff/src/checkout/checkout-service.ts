@@ -8,7 +8,7 @@ import { resolveCheckoutPrice } from './checkout-price.js';
 import type { OrderNote, OrderNotes } from './order-notes.js';
 import { paymentStatusOf } from './payment-status.js';
 import { ReceiptError, type ReceiptSigner } from './receipt-signer.js';
-import { fillRedirectUrl, type RedirectPolicy } from './redirect-policy.js';
+import { fillRedirectUrl, type RedirectField, type RedirectPolicy } from './redirect-policy.js';
 
 export interface CheckoutServiceOptions {
   catalog: ButtonCatalog;
@@ -62,18 +62,8 @@ export class CheckoutService {
     }
     const { amount, currency, quantity } = resolveCheckoutPrice(button, request);
     const { reference } = request;
-    const returnTemplate = this.#template(
-      'returnUrl',
-      request.returnUrl,
-      o.defaultReturnUrl,
-      requestOrigin,
-    );
-    const cancelTemplate = this.#template(
-      'cancelUrl',
-      request.cancelUrl,
-      o.defaultCancelUrl,
-      requestOrigin,
-    );
+    const returnTemplate = this.#template('returnUrl', request.returnUrl, requestOrigin);
+    const cancelTemplate = this.#template('cancelUrl', request.cancelUrl, requestOrigin);
 
     const orderRef = o.nextOrderRef();
     // The receipt exists before the session so it can travel in the return URL sent with the create.
@@ -148,9 +138,8 @@ export class CheckoutService {
   /** Cancels the session (its pending order); already final sessions just report their status. */
   async cancel(id: string, orderRef: string): Promise<SessionStatus> {
     const order = await this.#ownedOrder(id, orderRef);
-    const sessionId = order.sessionId ?? id;
     try {
-      const session = await this.#o.upstream.deleteSession(sessionId);
+      const session = await this.#o.upstream.deleteSession(order.sessionId ?? id);
       return await this.#canceled({ ...order, state: session.state ?? order.state });
     } catch (err) {
       // Already deleted: a repeated DELETE reports the outcome instead of failing.
@@ -207,13 +196,15 @@ export class CheckoutService {
     };
   }
 
+  /** The redirect URL template for `field`: the request's, else the configured default. */
   #template(
-    field: 'returnUrl' | 'cancelUrl',
+    field: RedirectField,
     raw: string | undefined,
-    fallback: string | undefined,
     requestOrigin: string | undefined,
   ): string | undefined {
-    if (raw === undefined || raw.trim() === '') return fallback;
+    if (raw === undefined || raw.trim() === '') {
+      return field === 'returnUrl' ? this.#o.defaultReturnUrl : this.#o.defaultCancelUrl;
+    }
     return this.#o.redirects.resolve(field, raw, requestOrigin);
   }
 

@@ -3,7 +3,7 @@ import { ProblemError } from '../problems/problem-error.js';
 import type { SharedStore } from '../store/shared-store.js';
 
 /** A replayed answer is the same for 24 h, as the contract promises. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * How much longer than the checkout's deadline a key stays claimed: the time to record the answer
  * once the upstream work is over. A request that never finishes (its instance crashed) releases

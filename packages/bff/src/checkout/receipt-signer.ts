@@ -37,7 +37,7 @@ export interface ReceiptSignerOptions {
  */
 export class ReceiptSigner {
   /** The current secret first, then the previous one. */
-  readonly #keys: readonly Promise<CryptoKey>[];
+  readonly #keys: readonly [Promise<CryptoKey>, ...Promise<CryptoKey>[]];
   readonly #ttlSeconds: number;
   readonly #now: () => number;
 
@@ -65,7 +65,7 @@ export class ReceiptSigner {
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(orderRef)
       .setExpirationTime(Math.floor(this.#now() / 1000) + this.#ttlSeconds)
-      .sign(await (this.#keys[0] as Promise<CryptoKey>));
+      .sign(await this.#keys[0]);
   }
 
   /**

@@ -32,32 +32,32 @@ export class RedirectPolicy {
    * request's verified origin. Placeholders are still in it.
    */
   resolve(field: RedirectField, raw: string, requestOrigin: string | undefined): string {
-    const refuse = (message: string): never => {
-      throw new ProblemError('invalidRedirectUrl', {
-        detail: `${field} ${message}.`,
-        errors: [{ field, message }],
-      });
-    };
     const text = raw.trim();
-    if (text.length > 2048) refuse('is too long');
-    let url: URL | undefined;
+    if (text.length > 2048) refuse(field, 'is too long');
+    let base: string | undefined;
     if (text.startsWith('/')) {
       // `//evil.example` and `/\evil.example` are scheme-relative to a browser: never relative.
       if (text.startsWith('//') || text.startsWith('/\\'))
-        refuse('must be a path or an absolute URL');
+        refuse(field, 'must be a path or an absolute URL');
       if (requestOrigin === undefined) {
-        refuse('is relative, but the request has no origin to resolve it against');
+        refuse(field, 'is relative, but the request has no origin to resolve it against');
       }
-      url = URL.canParse(text, requestOrigin) ? new URL(text, requestOrigin) : undefined;
-    } else {
-      url = URL.canParse(text) ? new URL(text) : undefined;
+      base = requestOrigin;
     }
-    if (url === undefined) return refuse('is not a valid URL');
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return refuse('must be http(s)');
-    if (url.username !== '' || url.password !== '') return refuse('must not carry credentials');
-    if (!this.#allowed.has(url.origin)) return refuse("must be on one of the shop's origins");
+    const url = URL.canParse(text, base) ? new URL(text, base) : undefined;
+    if (url === undefined) refuse(field, 'is not a valid URL');
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') refuse(field, 'must be http(s)');
+    if (url.username !== '' || url.password !== '') refuse(field, 'must not carry credentials');
+    if (!this.#allowed.has(url.origin)) refuse(field, "must be on one of the shop's origins");
     return url.href;
   }
+}
+
+function refuse(field: RedirectField, message: string): never {
+  throw new ProblemError('invalidRedirectUrl', {
+    detail: `${field} ${message}.`,
+    errors: [{ field, message }],
+  });
 }
 
 /**

@@ -33,9 +33,13 @@ export type CatalogButton = FixedPriceButton | OpenPriceButton;
 /** The buttons this merchant sells, by id. Nothing outside it can be checked out. */
 export type ButtonCatalog = ReadonlyMap<string, CatalogButton>;
 
+/** A whole number in `[min, max]`, every failure told as `error`. */
+export const wholeNumber = (min: number, max: number, error: string) =>
+  z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+
 const amount = z
   .string({ error: 'must be a decimal string such as "4.50"' })
-  .refine((text) => parseAmount(text) !== undefined && parseAmount(text) !== 0, {
+  .refine((text) => (parseAmount(text) ?? 0) > 0, {
     error: 'must be a positive decimal string with at most 2 decimals, such as "4.50"',
   });
 const currency = z
@@ -46,12 +50,11 @@ const name = z
   .min(1, { error: 'must not be empty' })
   .max(200, { error: 'must be at most 200 characters' });
 
-const maxQuantity = z
-  .number({ error: 'maxQuantity must be a whole number from 1 to 1000' })
-  .int({ error: 'maxQuantity must be a whole number from 1 to 1000' })
-  .min(1, { error: 'maxQuantity must be a whole number from 1 to 1000' })
-  .max(1000, { error: 'maxQuantity must be a whole number from 1 to 1000' })
-  .optional();
+const maxQuantity = wholeNumber(
+  1,
+  1000,
+  'maxQuantity must be a whole number from 1 to 1000',
+).optional();
 const fixedEntry = z.strictObject({ name, currency, price: amount, maxQuantity });
 const openEntry = z
   .strictObject({ name, currency, min: amount, max: amount, maxQuantity })
@@ -79,31 +82,16 @@ export const buttonCatalogSchema = z
   .transform((record): ButtonCatalog => {
     const catalog = new Map<string, CatalogButton>();
     for (const [id, entry] of Object.entries(record)) {
+      const { name, currency } = entry;
+      const common = { id, name, currency, maxQuantity: entry.maxQuantity ?? 1 };
       if ('price' in entry) {
         const priceMinor = parseAmount(entry.price) ?? 0;
-        catalog.set(id, {
-          kind: 'fixed',
-          id,
-          name: entry.name,
-          currency: entry.currency,
-          price: formatAmount(priceMinor),
-          priceMinor,
-          maxQuantity: entry.maxQuantity ?? 1,
-        });
+        catalog.set(id, { kind: 'fixed', ...common, price: formatAmount(priceMinor), priceMinor });
       } else {
         const minMinor = parseAmount(entry.min) ?? 0;
         const maxMinor = parseAmount(entry.max) ?? 0;
-        catalog.set(id, {
-          kind: 'open',
-          id,
-          name: entry.name,
-          currency: entry.currency,
-          min: formatAmount(minMinor),
-          max: formatAmount(maxMinor),
-          minMinor,
-          maxMinor,
-          maxQuantity: entry.maxQuantity ?? 1,
-        });
+        const [min, max] = [formatAmount(minMinor), formatAmount(maxMinor)];
+        catalog.set(id, { kind: 'open', ...common, min, max, minMinor, maxMinor });
       }
     }
     return catalog;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ButtonCatalog, buttonCatalogSchema } from './button-catalog.js';
+import { type ButtonCatalog, buttonCatalogSchema, wholeNumber } from './button-catalog.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 
 /** How the BFF authenticates upstream. */
@@ -70,54 +70,27 @@ export interface BffConfig {
   shutdownTimeoutMs: number;
 }
 
-/** Defaults of every optional setting, by name. */
-export const CONFIG_DEFAULTS = {
-  RATE_LIMIT: '30/60s',
-  CALLBACK_RATE_LIMIT: '6000/60s',
-  CHECKOUT_TIMEOUT_MS: 12_000,
-  ORDER_REF_PREFIX: 'bb-',
-  BFF_PORT: 8787,
-  HOST: '127.0.0.1',
-  RECEIPT_TTL_SECONDS: 3600,
-  UPSTREAM_TIMEOUT_MS: 10_000,
-  UPSTREAM_RETRIES: 2,
-  WEBHOOK_TIMEOUT_MS: 5000,
-  WEBHOOK_RETRY_BASE_MS: 5000,
-  WEBHOOK_RETRY_MAX_DELAY_MS: 3_600_000,
-  WEBHOOK_RETRY_WINDOW: '3d',
-  RECONCILE_MARGIN_MS: 60_000,
-  SHUTDOWN_TIMEOUT_MS: 10_000,
-  TRUST_PROXY: 0,
-} as const;
-
-/** Settings whose values are secret: never echoed, not even partially. */
-export const SECRET_SETTINGS = [
-  'UPSTREAM_TOKEN',
-  'UPSTREAM_PASSWORD',
-  'RECEIPT_SECRET',
-  'RECEIPT_PREVIOUS_SECRET',
-  'WEBHOOK_SECRET',
-  'WEBHOOK_PREVIOUS_SECRET',
-  'REDIS_URL',
-] as const;
+/** Default of `BFF_PORT`, read before `PORT`. */
+const DEFAULT_PORT = 8787;
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** `schema`, with a blank string read as absent. */
+const blankOr = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema);
+
+/** `schema`, with `fallback` when absent, blank or null. */
+const withDefault = <T extends z.ZodType>(fallback: string, schema: T) =>
+  z.preprocess((value) => blankToUndefined(value) ?? fallback, schema);
+
 const text = (what = 'must be a string') => z.string({ error: what }).trim();
 
-const httpUrl = z.preprocess(
-  blankToUndefined,
-  text('is required').refine((value) => isHttpUrl(value), {
+const httpUrlText = (what?: string) =>
+  text(what).refine((value) => httpUrlOf(value) !== undefined, {
     error: 'must be an absolute http(s) URL',
-  }),
-);
-const optionalHttpUrl = z.preprocess(
-  blankToUndefined,
-  text()
-    .refine((value) => isHttpUrl(value), { error: 'must be an absolute http(s) URL' })
-    .optional(),
-);
+  });
+const httpUrl = blankOr(httpUrlText('is required'));
+const optionalHttpUrl = blankOr(httpUrlText().optional());
 
 /** A comma-separated list (or a JSON array in the file) of http(s) origins, normalized. */
 const originList = z.preprocess(
@@ -146,6 +119,7 @@ const originList = z.preprocess(
     }),
 );
 
+/** A whole number in `[min, max]`: `fallback` when absent or blank; a digit string counts. */
 const integer = (min: number, max: number, fallback: number) =>
   z.preprocess(
     (value) => {
@@ -153,16 +127,12 @@ const integer = (min: number, max: number, fallback: number) =>
       if (blank === undefined) return fallback;
       return typeof blank === 'string' && /^-?\d+$/.test(blank.trim()) ? Number(blank) : blank;
     },
-    z
-      .number({ error: `must be an integer between ${min} and ${max}` })
-      .int({ error: `must be an integer between ${min} and ${max}` })
-      .min(min, { error: `must be an integer between ${min} and ${max}` })
-      .max(max, { error: `must be an integer between ${min} and ${max}` }),
+    wholeNumber(min, max, `must be an integer between ${min} and ${max}`),
   );
 
 const rateLimit = (fallback: string) =>
-  z.preprocess(
-    (value) => blankToUndefined(value) ?? fallback,
+  withDefault(
+    fallback,
     z
       .union([z.string(), z.number()], { error: 'must be "<count>/<seconds>s" or 0' })
       .transform((value, ctx): RateLimitSetting | undefined => {
@@ -183,14 +153,20 @@ const rateLimit = (fallback: string) =>
   );
 
 /** `whsec_` + base64 of 24..64 random bytes, as Standard Webhooks libraries expect. */
-const webhookSecret = z.preprocess(
-  blankToUndefined,
+const webhookSecret = blankOr(
   text()
-    .refine((value) => isWebhookSecret(value), {
+    .refine(isWebhookSecret, {
       error: 'must be "whsec_" followed by base64 of 24 to 64 random bytes',
     })
     .optional(),
 );
+
+const receiptSecret = (what: string) =>
+  z
+    .string({ error: what })
+    .min(32, { error: 'must be at least 32 characters (use 32+ random bytes)' });
+
+const port = blankOr(integer(0, 65_535, DEFAULT_PORT).optional());
 
 const trustProxy = z.preprocess(
   (value) => {
@@ -199,11 +175,7 @@ const trustProxy = z.preprocess(
     if (raw === true || raw === 'true') return 1;
     return typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
   },
-  z
-    .number({ error: 'must be true, false or the number of trusted proxy hops (0..10)' })
-    .int({ error: 'must be true, false or the number of trusted proxy hops (0..10)' })
-    .min(0, { error: 'must be true, false or the number of trusted proxy hops (0..10)' })
-    .max(10, { error: 'must be true, false or the number of trusted proxy hops (0..10)' }),
+  wholeNumber(0, 10, 'must be true, false or the number of trusted proxy hops (0..10)'),
 );
 
 const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -211,8 +183,8 @@ const DURATION_RULE = 'must be a duration such as "3d", "12h", "30m" or "90s", f
 
 /** `<number><unit>` with a unit of ms, s, m, h or d, in ms; from 1 s to 30 days. */
 const duration = (fallback: string) =>
-  z.preprocess(
-    (value) => blankToUndefined(value) ?? fallback,
+  withDefault(
+    fallback,
     z.string({ error: DURATION_RULE }).transform((value, ctx) => {
       const match = /^(\d{1,9})(ms|s|m|h|d)$/.exec(value.trim());
       const ms =
@@ -238,76 +210,61 @@ const buttons = z.preprocess((value, ctx) => {
   }
 }, buttonCatalogSchema.optional());
 
+/** Every setting, with the default of each optional one. */
 const settingsSchema = z.object({
   UPSTREAM_API_URL: httpUrl,
   PORTAL_URL: httpUrl,
-  UPSTREAM_TOKEN: z.preprocess(blankToUndefined, text().optional()),
-  UPSTREAM_EMAIL: z.preprocess(blankToUndefined, text().optional()),
-  UPSTREAM_PASSWORD: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'must be a string' }).optional(),
-  ),
+  UPSTREAM_TOKEN: blankOr(text().optional()),
+  UPSTREAM_EMAIL: blankOr(text().optional()),
+  UPSTREAM_PASSWORD: blankOr(z.string({ error: 'must be a string' }).optional()),
   PUBLIC_URL: httpUrl,
   ALLOWED_ORIGINS: originList,
-  ALLOWED_REDIRECT_ORIGINS: z.preprocess(blankToUndefined, originList.optional()),
+  ALLOWED_REDIRECT_ORIGINS: blankOr(originList.optional()),
   BUTTONS: buttons,
-  RECEIPT_SECRET: z.preprocess(
-    blankToUndefined,
-    z
-      .string({ error: 'is required (at least 32 random characters)' })
-      .min(32, { error: 'must be at least 32 characters (use 32+ random bytes)' }),
-  ),
-  RECEIPT_PREVIOUS_SECRET: z.preprocess(
-    blankToUndefined,
-    z
-      .string({ error: 'must be a string' })
-      .min(32, { error: 'must be at least 32 characters (use 32+ random bytes)' })
-      .optional(),
-  ),
-  RECEIPT_TTL_SECONDS: integer(60, 86_400, CONFIG_DEFAULTS.RECEIPT_TTL_SECONDS),
+  RECEIPT_SECRET: blankOr(receiptSecret('is required (at least 32 random characters)')),
+  RECEIPT_PREVIOUS_SECRET: blankOr(receiptSecret('must be a string').optional()),
+  RECEIPT_TTL_SECONDS: integer(60, 86_400, 3600),
   WEBHOOK_FORWARD_URL: optionalHttpUrl,
   WEBHOOK_SECRET: webhookSecret,
   WEBHOOK_PREVIOUS_SECRET: webhookSecret,
-  WEBHOOK_TIMEOUT_MS: integer(100, 60_000, CONFIG_DEFAULTS.WEBHOOK_TIMEOUT_MS),
-  WEBHOOK_RETRY_BASE_MS: integer(100, 3_600_000, CONFIG_DEFAULTS.WEBHOOK_RETRY_BASE_MS),
-  WEBHOOK_RETRY_MAX_DELAY_MS: integer(100, 86_400_000, CONFIG_DEFAULTS.WEBHOOK_RETRY_MAX_DELAY_MS),
-  WEBHOOK_RETRY_WINDOW: duration(CONFIG_DEFAULTS.WEBHOOK_RETRY_WINDOW),
-  RECONCILE_MARGIN_MS: integer(0, 86_400_000, CONFIG_DEFAULTS.RECONCILE_MARGIN_MS),
-  RATE_LIMIT: rateLimit(CONFIG_DEFAULTS.RATE_LIMIT),
-  CALLBACK_RATE_LIMIT: rateLimit(CONFIG_DEFAULTS.CALLBACK_RATE_LIMIT),
-  REDIS_URL: z.preprocess(
-    blankToUndefined,
+  WEBHOOK_TIMEOUT_MS: integer(100, 60_000, 5000),
+  WEBHOOK_RETRY_BASE_MS: integer(100, 3_600_000, 5000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: integer(100, 86_400_000, 3_600_000),
+  WEBHOOK_RETRY_WINDOW: duration('3d'),
+  RECONCILE_MARGIN_MS: integer(0, 86_400_000, 60_000),
+  RATE_LIMIT: rateLimit('30/60s'),
+  CALLBACK_RATE_LIMIT: rateLimit('6000/60s'),
+  REDIS_URL: blankOr(
     text()
       .refine((value) => /^rediss?:$/.test(safeUrl(value)?.protocol ?? ''), {
         error: 'must be a redis:// or rediss:// URL',
       })
       .optional(),
   ),
+  // Not blankOr: an empty prefix is allowed (from the file; an empty environment value is unset).
   ORDER_REF_PREFIX: z.preprocess(
-    (value) => value ?? CONFIG_DEFAULTS.ORDER_REF_PREFIX,
+    (value) => value ?? 'bb-',
     z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9_-]{0,40}$/, {
       error: 'must be 0..40 characters of A-Z, a-z, 0-9, "_", "-"',
     }),
   ),
-  BFF_PORT: z.preprocess(blankToUndefined, integer(0, 65_535, CONFIG_DEFAULTS.BFF_PORT).optional()),
-  PORT: z.preprocess(blankToUndefined, integer(0, 65_535, CONFIG_DEFAULTS.BFF_PORT).optional()),
-  HOST: z.preprocess(
-    (value) => blankToUndefined(value) ?? CONFIG_DEFAULTS.HOST,
+  BFF_PORT: port,
+  PORT: port,
+  HOST: withDefault(
+    '127.0.0.1',
     text().regex(/^[A-Za-z0-9.:[\]-]+$/, { error: 'must be a host name or IP address' }),
   ),
   DEFAULT_RETURN_URL: optionalHttpUrl,
   DEFAULT_CANCEL_URL: optionalHttpUrl,
-  UPSTREAM_TIMEOUT_MS: integer(100, 120_000, CONFIG_DEFAULTS.UPSTREAM_TIMEOUT_MS),
-  UPSTREAM_RETRIES: integer(0, 5, CONFIG_DEFAULTS.UPSTREAM_RETRIES),
-  CHECKOUT_TIMEOUT_MS: integer(1000, 120_000, CONFIG_DEFAULTS.CHECKOUT_TIMEOUT_MS),
-  SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, CONFIG_DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+  UPSTREAM_TIMEOUT_MS: integer(100, 120_000, 10_000),
+  UPSTREAM_RETRIES: integer(0, 5, 2),
+  CHECKOUT_TIMEOUT_MS: integer(1000, 120_000, 12_000),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, 10_000),
   TRUST_PROXY: trustProxy,
 });
 
 /** Every setting name the BFF reads (from the environment or the `BFF_CONFIG` file). */
-export const SETTING_NAMES = Object.keys(settingsSchema.shape) as readonly string[];
-
-type Source = Record<string, unknown>;
+const SETTING_NAMES = Object.keys(settingsSchema.shape) as readonly string[];
 
 type Settings = z.output<typeof settingsSchema>;
 
@@ -391,7 +348,7 @@ function toConfig(s: Settings): BffConfig {
     callbackRateLimit: s.CALLBACK_RATE_LIMIT,
     redisUrl: s.REDIS_URL,
     orderRefPrefix: s.ORDER_REF_PREFIX,
-    port: s.BFF_PORT ?? s.PORT ?? CONFIG_DEFAULTS.BFF_PORT,
+    port: s.BFF_PORT ?? s.PORT ?? DEFAULT_PORT,
     host: s.HOST,
     defaultReturnUrl: s.DEFAULT_RETURN_URL,
     defaultCancelUrl: s.DEFAULT_CANCEL_URL,
@@ -417,25 +374,24 @@ export function loadConfig(
   env: Record<string, string | undefined>,
   file?: string | Record<string, unknown>,
 ): BffConfig {
-  const merged: Source = { ...readFile(file) };
+  const merged = readFile(file);
   for (const name of SETTING_NAMES) {
     const value = env[name];
     if (value !== undefined && value !== '') merged[name] = value;
   }
   const parsed = configSchema.safeParse(merged);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(
-    dedupe(
-      parsed.error.issues.map((issue) => ({
-        setting: String(issue.path[0] ?? 'configuration'),
-        message: issue.message,
-      })),
-    ),
-  );
+  // One issue per setting and message, in first-seen order.
+  const issues = new Map<string, ConfigIssue>();
+  for (const { path, message } of parsed.error.issues) {
+    const setting = String(path[0] ?? 'configuration');
+    issues.set(`${setting}\u0000${message}`, { setting, message });
+  }
+  throw new ConfigError([...issues.values()]);
 }
 
 /** The file's settings: its top-level keys, with `"buttons"` accepted for `BUTTONS`. */
-function readFile(file: string | Record<string, unknown> | undefined): Source {
+function readFile(file: string | Record<string, unknown> | undefined): Record<string, unknown> {
   if (file === undefined) return {};
   let content: unknown = file;
   if (typeof file === 'string') {
@@ -461,32 +417,24 @@ function readFile(file: string | Record<string, unknown> | undefined): Source {
   return buttons === undefined ? rest : { BUTTONS: buttons, ...rest };
 }
 
-/** One line per setting and message, in first-seen order. */
-function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = `${issue.setting}\u0000${issue.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 function safeUrl(value: string): URL | undefined {
   return URL.canParse(value) ? new URL(value) : undefined;
 }
 
-function isHttpUrl(value: string): boolean {
+/** The URL, when `value` is an absolute http(s) one. */
+function httpUrlOf(value: string): URL | undefined {
   const url = safeUrl(value);
-  return (
-    url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== ''
-  );
+  return url !== undefined &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.host !== ''
+    ? url
+    : undefined;
 }
 
 /** `https://shop.example` for an origin-only URL; `undefined` when a path or query is present. */
 function toOrigin(value: string): string | undefined {
-  const url = safeUrl(value.trim());
-  if (url === undefined || !isHttpUrl(url.href)) return undefined;
+  const url = httpUrlOf(value);
+  if (url === undefined) return undefined;
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
     return undefined;
   }

@@ -150,6 +150,28 @@ describe('GET /buy-button.js.map', () => {
   });
 });
 
+describe('the files beside the script', () => {
+  it('answers another name under /buy-button.* with the 404 problem, built or not', async () => {
+    for (const scriptBundle of [built, async () => undefined]) {
+      const harness = createHarness({ deps: { scriptBundle } });
+      for (const path of ['/buy-button.exe', '/buy-button.DE.json', '/buy-button.de.json/x']) {
+        const response = await get(harness, path);
+        expect(response.status, path).toBe(404);
+        expect(((await response.json()) as { type: string }).type).toBe(problemType('notFound'));
+      }
+    }
+  });
+
+  it("keep the app on Hono's RegExpRouter: one regular expression per request, not a trie walk", async () => {
+    const harness = createHarness({ deps: { scriptBundle: built } });
+    expect((await get(harness, '/buy-button.js.map')).status).toBe(200);
+    // SmartRouter settles on the first router that accepts every route, at the first request.
+    expect((harness.bff.router as { activeRouter?: { name: string } }).activeRouter?.name).toBe(
+      'RegExpRouter',
+    );
+  });
+});
+
 describe('negotiateEncoding', () => {
   const both = ['br', 'gzip'] as const;
   it.each<[string | undefined, 'br' | 'gzip' | undefined]>([

@@ -55,6 +55,8 @@ interface LoadedBundle {
 
 /** The source map the bundle may name; the route below serves it. */
 const MAP_FILE = 'buy-button.js.map';
+/** The files served beside the script: its source map and its messages by language. */
+const BUNDLE_FILE = /^buy-button\.(?:js\.map|[a-z]{2}\.json)$/;
 /** A trailing `//# sourceMappingURL=…` comment (or the legacy `//@`), as bundlers write it. */
 const SOURCE_MAP_COMMENT = /\n?\/\/[#@] sourceMappingURL=(\S*)\s*$/;
 
@@ -100,6 +102,9 @@ export function scriptRoutes({
     return ready;
   };
 
+  // The files beside the script answer on a wildcard rather than a `/:file{regex}` route: Hono's
+  // RegExpRouter cannot order a regex parameter against static routes, and the whole app would
+  // fall back to TrieRouter.
   return new Hono<BffEnv>()
     .get('/buy-button.js', async (c) => {
       const bundle = await loaded(c);
@@ -110,8 +115,10 @@ export function scriptRoutes({
       );
       return answer(c, (coding && bundle.encoded[coding]) ?? bundle.identity);
     })
-    .get('/:file{buy-button\\.(?:js\\.map|[a-z]{2}\\.json)}', async (c) => {
-      const file = (await loaded(c)).files.get(c.req.param('file'));
+    .get('/buy-button.*', async (c) => {
+      const name = c.req.path.slice(1);
+      if (!BUNDLE_FILE.test(name)) throw new ProblemError('notFound');
+      const file = (await loaded(c)).files.get(name);
       if (file === undefined) throw new ProblemError('notFound');
       return answer(c, file);
     });

@@ -28,7 +28,7 @@ describe('startBff', () => {
     await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
   });
 
-  it('finishes a request in flight before closing', async () => {
+  it('finishes a request in flight before closing, and ends its keep-alive connection', async () => {
     const harness = createHarness();
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
@@ -59,7 +59,10 @@ describe('startBff', () => {
     await upstreamReached;
     const closed = running.close();
     release();
-    expect((await inFlight).status).toBe(201);
+    const answer = await inFlight;
+    expect(answer.status).toBe(201);
+    // The client drops the socket instead of keeping it for a server that is going away.
+    expect(answer.headers.get('connection')).toBe('close');
     await closed;
   });
 });

@@ -66,10 +66,10 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   });
   // Answers whose head is written once shutdown has started end their keep-alive connection, so
   // closing does not wait for clients to drop idle sockets. Decided by the answer itself when it
-  // writes its head, with no per-request bookkeeping: a long-lived Set that every answer enters
-  // and leaves kept the answers it had held alive through young-generation collections (its
-  // replaced hash tables stay linked until the next full collection), which promoted about 5 KB
-  // of every checkout to the old generation.
+  // writes its head, with no per-request bookkeeping. A long-lived Set that every answer entered
+  // and left kept them alive through young-generation collections (V8 allocates a Set's
+  // replacement tables in the old generation once one got there, and a replaced table keeps its
+  // entries until the next full collection): about 5 KB of every checkout was promoted.
   let stopping = false;
   const server = createServer(
     { ServerResponse: closingResponse(() => stopping) },

@@ -124,7 +124,11 @@ function closingResponse(closing: () => boolean): typeof ServerResponse {
   > extends ServerResponse<Request> {
     override writeHead(statusCode: number, statusMessage?: string, headers?: HeadFields): this;
     override writeHead(statusCode: number, headers?: HeadFields): this;
-    override writeHead(statusCode: number, message?: string | HeadFields, headers?: HeadFields): this {
+    override writeHead(
+      statusCode: number,
+      message?: string | HeadFields,
+      headers?: HeadFields,
+    ): this {
       if (closing() && !this.headersSent) this.setHeader('Connection', 'close');
       return typeof message === 'string' || headers !== undefined
         ? super.writeHead(statusCode, message as string | undefined, headers)

@@ -18,34 +18,28 @@ export interface ProblemErrorOptions {
  * into `application/problem+json` by the single `onError` mapper. `kind` is its stable code.
  */
 export class ProblemError extends Error {
+  override readonly name = 'ProblemError';
   readonly kind: ProblemKind;
   readonly status: number;
-  readonly detail: string;
   readonly errors: FieldProblem[] | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(kind: ProblemKind, options: ProblemErrorOptions = {}) {
-    const { title, status } = PROBLEM[kind];
-    super(
-      options.detail ?? title,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.name = 'ProblemError';
+  /** `detail` becomes the `message`. */
+  constructor(
+    kind: ProblemKind,
+    { detail, errors, headers = {}, cause }: ProblemErrorOptions = {},
+  ) {
+    super(detail ?? PROBLEM[kind].title, cause === undefined ? undefined : { cause });
     this.kind = kind;
-    this.status = status;
-    this.detail = options.detail ?? title;
-    this.errors = options.errors;
-    this.headers = options.headers ?? {};
+    this.status = PROBLEM[kind].status;
+    this.errors = errors;
+    this.headers = headers;
   }
 
   /** The wire body. */
   toProblem(): Problem {
-    const problem: Problem = {
-      type: problemType(this.kind),
-      title: PROBLEM[this.kind].title,
-      status: this.status,
-      detail: this.detail,
-    };
+    const { status, title } = PROBLEM[this.kind];
+    const problem: Problem = { type: problemType(this.kind), title, status, detail: this.message };
     if (this.errors !== undefined && this.errors.length > 0) problem.errors = this.errors;
     return problem;
   }

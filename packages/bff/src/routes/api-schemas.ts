@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import { PROBLEM_BASE } from '../problems/problem-types.js';
 
 /**
@@ -125,8 +125,8 @@ const formProblem = (description: string, withHeaders: readonly HeaderName[] = [
   return { ...answer, content: { ...answer.content, 'text/html': { schema: problemPageSchema } } };
 };
 
-/** What any route may answer when something breaks that should not: a bug. */
-const INTERNAL = { 500: problem('Internal error: a bug, logged under the X-Request-Id') } as const;
+/** What any route may answer when something breaks that should not. */
+const INTERNAL = 'Internal error: a bug, logged under the X-Request-Id';
 
 /** What every call that reads the upstream may answer when it fails. */
 const upstreamFailures = (answer: typeof problem) => ({
@@ -139,8 +139,14 @@ const upstreamFailures = (answer: typeof problem) => ({
 });
 
 const receiptAuth = [{ receipt: [] }];
-/** Public operations: no credential. */
-const PUBLIC: Record<string, string[]>[] = [];
+
+/** An operation: public unless it names its `security`; a 500 problem unless it describes its own. */
+const route = (config: RouteConfig) =>
+  createRoute({
+    security: [],
+    ...config,
+    responses: { 500: problem(INTERNAL), ...config.responses },
+  });
 
 /** The script, its map: loadable from any page, cached 5 minutes then revalidated. */
 const cacheable = {
@@ -171,7 +177,6 @@ const receiptCallFailures = (verb: string) => ({
   404: problem('Unknown session'),
   429: problem('Over 60 reads and cancels a minute for this receipt', ['Retry-After']),
   ...upstreamFailures(problem),
-  ...INTERNAL,
 });
 
 /** What the source map and the message files answer besides their 200. */
@@ -179,18 +184,16 @@ const bundleFileAnswers = (notFound: string) => ({
   304: { description: 'Not modified', headers: cacheable },
   404: problem(notFound),
   503: problem('Bundle not built'),
-  ...INTERNAL,
 });
 
 export const ROUTES = {
-  createSession: createRoute({
+  createSession: route({
     method: 'post',
     path: '/sessions',
     operationId: 'createSession',
     summary: 'Start a checkout for a catalog button',
     description:
       'A JSON call gets 201 and the session. A form post (the element without JavaScript) gets 303 to the payment portal, and its refusals as an HTML page.',
-    security: PUBLIC,
     request: {
       headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
       body: {
@@ -222,10 +225,10 @@ export const ROUTES = {
       422: problem('Idempotency-Key reused with another request'),
       429: formProblem('Over RATE_LIMIT for this client', ['Retry-After']),
       ...upstreamFailures(formProblem),
-      500: formProblem('Internal error: a bug, logged under the X-Request-Id'),
+      500: formProblem(INTERNAL),
     },
   }),
-  getSession: createRoute({
+  getSession: route({
     method: 'get',
     path: '/sessions/{id}',
     operationId: 'getSessionStatus',
@@ -238,7 +241,7 @@ export const ROUTES = {
       ...receiptCallFailures('read'),
     },
   }),
-  cancelSession: createRoute({
+  cancelSession: route({
     method: 'delete',
     path: '/sessions/{id}',
     operationId: 'cancelSession',
@@ -252,14 +255,13 @@ export const ROUTES = {
       ...receiptCallFailures('cancel'),
     },
   }),
-  paymentWebhook: createRoute({
+  paymentWebhook: route({
     method: 'post',
     path: '/webhooks/payment',
     operationId: 'receivePaymentCallback',
     summary: 'Upstream payment callback (re-verified upstream, never trusted)',
     description:
       'The order is read again from the upstream; a final state is recorded as a payment event in the outbox before the 202, then delivered to WEBHOOK_FORWARD_URL at least once.',
-    security: PUBLIC,
     request: { body: { content: { 'application/json': { schema: webhookBody } } } },
     responses: {
       202: json(
@@ -273,17 +275,15 @@ export const ROUTES = {
         'The order cannot be read again, or the outbox cannot store the event; send the callback again',
         ['Retry-After'],
       ),
-      ...INTERNAL,
     },
   }),
-  script: createRoute({
+  script: route({
     method: 'get',
     path: '/buy-button.js',
     operationId: 'getScript',
     summary: 'The <buy-button> script-tag bundle',
     description:
       'Precompressed per Accept-Encoding (br, then gzip, q-values honoured; identity otherwise), with Vary: Accept-Encoding and an ETag per representation.',
-    security: PUBLIC,
     responses: {
       200: {
         description: 'JavaScript',
@@ -302,15 +302,13 @@ export const ROUTES = {
         headers: { ...cacheable, ...varies },
       },
       503: problem('Bundle not built'),
-      ...INTERNAL,
     },
   }),
-  scriptMap: createRoute({
+  scriptMap: route({
     method: 'get',
     path: '/buy-button.js.map',
     operationId: 'getScriptSourceMap',
     summary: 'The source map the bundle names',
-    security: PUBLIC,
     responses: {
       200: json(
         'Source map (revision 3)',
@@ -320,12 +318,11 @@ export const ROUTES = {
       ...bundleFileAnswers('The bundle came without a map (and names none)'),
     },
   }),
-  scriptMessages: createRoute({
+  scriptMessages: route({
     method: 'get',
     path: '/buy-button.{lang}.json',
     operationId: 'getScriptMessages',
     summary: "The element's messages in a language it loads on demand (de, es, it, nl, pt)",
-    security: PUBLIC,
     request: {
       params: z.object({
         lang: z
@@ -343,23 +340,20 @@ export const ROUTES = {
       ...bundleFileAnswers('No such language'),
     },
   }),
-  healthz: createRoute({
+  healthz: route({
     method: 'get',
     path: '/healthz',
     operationId: 'getHealth',
     summary: 'Process is up',
-    security: PUBLIC,
     responses: {
       200: json('Up', z.object({ status: z.literal('ok') }).openapi('Health')),
-      ...INTERNAL,
     },
   }),
-  readyz: createRoute({
+  readyz: route({
     method: 'get',
     path: '/readyz',
     operationId: 'getReadiness',
     summary: 'Upstream reachable and a token obtainable; the outbox figures',
-    security: PUBLIC,
     responses: {
       200: json(
         'Ready',
@@ -378,15 +372,13 @@ export const ROUTES = {
           .openapi('Readiness'),
       ),
       503: problem('Not ready: no token, no upstream, or the shared store does not answer'),
-      ...INTERNAL,
     },
   }),
-  openapi: createRoute({
+  openapi: route({
     method: 'get',
     path: '/openapi.json',
     operationId: 'getOpenApiDocument',
     summary: 'This document',
-    security: PUBLIC,
     responses: {
       200: json(
         'OpenAPI 3.1',
@@ -398,7 +390,6 @@ export const ROUTES = {
           })
           .openapi('OpenApiDocument'),
       ),
-      ...INTERNAL,
     },
   }),
 } as const;

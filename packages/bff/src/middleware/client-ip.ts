@@ -18,7 +18,6 @@ export interface ClientIpOptions {
 export function clientIpResolver({ trustProxyHops, fromConnection }: ClientIpOptions) {
   return function clientIp(c: Context): string {
     const forwardedFor = c.req.header('x-forwarded-for');
-    const peer = fromConnection?.(c);
     if (trustProxyHops > 0 && forwardedFor !== undefined) {
       const hops = forwardedFor
         .split(',')
@@ -27,6 +26,6 @@ export function clientIpResolver({ trustProxyHops, fromConnection }: ClientIpOpt
       const ip = hops[hops.length - trustProxyHops] ?? hops[0];
       if (ip !== undefined) return ip;
     }
-    return peer ?? 'unknown';
+    return fromConnection?.(c) ?? 'unknown';
   };
 }

@@ -22,11 +22,8 @@ export interface OriginGuardOptions {
  */
 export function originGuard({ allowedOrigins, allowAnonymous }: OriginGuardOptions) {
   const allowed = new Set(allowedOrigins);
-  const check = (
-    origin: string | undefined,
-    referer: string | undefined,
-    contentType: string,
-  ): string | undefined => {
+  return createMiddleware<BffEnv>(async function originGuard(c, next) {
+    const origin = c.req.header('origin');
     // A hidden origin is refused whatever the Referer says: the browser chose not to vouch for
     // the page (sandboxed frame, no-referrer policy), and a Referer alone proves nothing then.
     if (origin === 'null') {
@@ -35,11 +32,12 @@ export function originGuard({ allowedOrigins, allowAnonymous }: OriginGuardOptio
           'The page hid its origin (Origin: null); its Referrer-Policy must not be no-referrer.',
       });
     }
+    const referer = c.req.header('referer');
     const pageOrigin =
       origin ??
       (referer !== undefined && URL.canParse(referer) ? new URL(referer).origin : undefined);
     if (pageOrigin === undefined) {
-      if (!allowAnonymous(contentType)) {
+      if (!allowAnonymous(c.req.header('content-type') ?? '')) {
         throw new ProblemError('forbiddenOrigin', {
           detail: 'The request does not say which page sent it.',
         });
@@ -47,13 +45,7 @@ export function originGuard({ allowedOrigins, allowAnonymous }: OriginGuardOptio
     } else if (!allowed.has(pageOrigin)) {
       throw new ProblemError('forbiddenOrigin');
     }
-    return pageOrigin;
-  };
-  return createMiddleware<BffEnv>(async function originGuard(c, next) {
-    c.set(
-      'requestOrigin',
-      check(c.req.header('origin'), c.req.header('referer'), c.req.header('content-type') ?? ''),
-    );
+    c.set('requestOrigin', pageOrigin);
     await next();
   });
 }

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { base64url } from 'jose';
 import type { BffEnv } from '../app-env.js';
 import { ProblemError } from '../problems/problem-error.js';
 import type { Logger } from '../runtime/logger.js';
@@ -232,6 +233,5 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 /** A strong tag from the SHA-256 of `text`: its first 18 bytes, base64url. */
 async function contentEtag(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  const binary = String.fromCharCode(...new Uint8Array(digest, 0, 18));
-  return `"${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_')}"`;
+  return `"${base64url.encode(new Uint8Array(digest, 0, 18))}"`;
 }

@@ -1,3 +1,4 @@
+import FlatQueue from 'flatqueue';
 import {
   type AddJobOptions,
   AFTER_HANDLER_ERROR_MS,
@@ -58,8 +59,8 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   #handler: JobHandler<T> | undefined;
   #concurrency = 1;
   readonly #running = new Set<Promise<void>>();
-  /** Pending jobs by due time; an item whose job has moved on since is skipped when reached. */
-  readonly #due = new DueHeap();
+  /** Pending jobs' ids by due time; an item whose job has moved on since is skipped when reached. */
+  readonly #due = new FlatQueue<string>();
   #cancelTimer: (() => void) | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #prunedAt = Number.NEGATIVE_INFINITY;
@@ -96,7 +97,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
       history: [],
     };
     this.#jobs.set(id, entry);
-    this.#due.push(entry.dueAt, id);
+    this.#due.push(id, entry.dueAt);
     this.#pump();
   }
 
@@ -131,7 +132,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     entry.state = 'pending';
     entry.dueAt = this.#o.now();
     entry.failedReason = undefined;
-    this.#due.push(entry.dueAt, id);
+    this.#due.push(id, entry.dueAt);
     this.#pump();
     return true;
   }
@@ -169,16 +170,9 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     if (this.#handler === undefined || this.#closed) return;
     const now = this.#o.now();
     let next = Number.POSITIVE_INFINITY;
-    for (;;) {
-      const top = this.#due.peek();
-      if (top === undefined) break;
-      const entry = this.#jobs.get(top.id);
-      if (
-        entry === undefined ||
-        entry.state !== 'pending' ||
-        entry.running ||
-        entry.dueAt !== top.dueAt
-      ) {
+    for (let id = this.#due.peek(); id !== undefined; id = this.#due.peek()) {
+      const entry = this.#jobs.get(id);
+      if (entry?.state !== 'pending' || entry.running || entry.dueAt !== this.#due.peekValue()) {
         this.#due.pop();
         continue;
       }
@@ -223,7 +217,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
         const now = this.#o.now();
         if (outcome.kind === 'retry') {
           entry.dueAt = now + outcome.delayMs;
-          this.#due.push(entry.dueAt, entry.id);
+          this.#due.push(entry.id, entry.dueAt);
         } else {
           entry.state = outcome.kind === 'done' ? 'completed' : 'failed';
           entry.finishedAt = now;
@@ -254,6 +248,8 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
         if (entry === undefined || entry.finishedAt + keep <= now) this.#drop(id);
       }
       for (const [id, until] of this.#dedupe) if (until <= now) this.#dedupe.delete(id);
+      // The queue's arrays keep the ids it popped until overwritten; let go of them.
+      this.#due.shrink();
     }
     for (const id of this.#dedupe.keys()) {
       if (!over()) break;
@@ -272,47 +268,6 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
 
   #check(): void {
     if (this.#closed) throw new Error('The job queue is closed');
-  }
-}
-
-/** A binary min-heap of (due time, job id). */
-class DueHeap {
-  readonly #items: { dueAt: number; id: string }[] = [];
-
-  push(dueAt: number, id: string): void {
-    const items = this.#items;
-    // Parents due later move down into the hole, which the new item fills.
-    let i = items.length;
-    while (i > 0) {
-      const parent = items[(i - 1) >> 1] as (typeof items)[0];
-      if (parent.dueAt <= dueAt) break;
-      items[i] = parent;
-      i = (i - 1) >> 1;
-    }
-    items[i] = { dueAt, id };
-  }
-
-  peek(): { dueAt: number; id: string } | undefined {
-    return this.#items[0];
-  }
-
-  pop(): void {
-    const items = this.#items;
-    const last = items.pop();
-    if (last === undefined || items.length === 0) return;
-    items[0] = last;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if ((items[left]?.dueAt ?? Infinity) < (items[smallest]?.dueAt ?? Infinity)) smallest = left;
-      if ((items[right]?.dueAt ?? Infinity) < (items[smallest]?.dueAt ?? Infinity))
-        smallest = right;
-      if (smallest === i) return;
-      [items[i], items[smallest]] = [items[smallest] as typeof last, items[i] as typeof last];
-      i = smallest;
-    }
   }
 }
 

@@ -53,8 +53,8 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   readonly #jobs = new Map<string, Entry<T>>();
   /** id → the time until which the id is refused. */
   readonly #dedupe = new Map<string, number>();
-  /** Finished jobs' ids, oldest finish first: what pruning walks (never the pending ones). */
-  readonly #finished = new Set<string>();
+  /** Finished jobs, oldest finish first: what pruning walks (never the pending ones). */
+  readonly #finished = new Set<Entry<T>>();
   readonly #o: Required<MemoryJobQueueOptions>;
   #handler: JobHandler<T> | undefined;
   #concurrency = 1;
@@ -103,9 +103,9 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
 
   async remove(id: string): Promise<void> {
     this.#check();
-    if (this.#jobs.get(id)?.running !== false) return;
-    this.#jobs.delete(id);
-    this.#finished.delete(id);
+    const entry = this.#jobs.get(id);
+    if (entry === undefined || entry.running) return;
+    this.#drop(entry);
     this.#dedupe.delete(id);
   }
 
@@ -128,7 +128,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     const entry = this.#jobs.get(id);
     if (entry === undefined || entry.running) return false;
     if (data !== undefined) entry.data = data;
-    this.#finished.delete(id);
+    this.#finished.delete(entry);
     entry.state = 'pending';
     entry.dueAt = this.#o.now();
     entry.failedReason = undefined;
@@ -221,7 +221,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
         } else {
           entry.state = outcome.kind === 'done' ? 'completed' : 'failed';
           entry.finishedAt = now;
-          this.#finished.add(entry.id);
+          this.#finished.add(entry);
           if (outcome.kind === 'fail') entry.failedReason = outcome.reason;
         }
       })
@@ -242,10 +242,9 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     const over = () => this.#finished.size + this.#dedupe.size > this.#o.maxEntries;
     if (now - this.#prunedAt >= Math.min(PRUNE_EVERY_MS, this.#o.keepCompletedMs)) {
       this.#prunedAt = now;
-      for (const id of this.#finished) {
-        const entry = this.#jobs.get(id);
-        const keep = entry?.state === 'failed' ? this.#o.keepFailedMs : this.#o.keepCompletedMs;
-        if (entry === undefined || entry.finishedAt + keep <= now) this.#drop(id);
+      for (const entry of this.#finished) {
+        const keep = entry.state === 'failed' ? this.#o.keepFailedMs : this.#o.keepCompletedMs;
+        if (entry.finishedAt + keep <= now) this.#drop(entry);
       }
       for (const [id, until] of this.#dedupe) if (until <= now) this.#dedupe.delete(id);
       // The queue's arrays keep the ids it popped until overwritten; let go of them.
@@ -255,15 +254,15 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
       if (!over()) break;
       this.#dedupe.delete(id);
     }
-    for (const id of this.#finished) {
+    for (const entry of this.#finished) {
       if (!over()) break;
-      this.#drop(id);
+      this.#drop(entry);
     }
   }
 
-  #drop(id: string): void {
-    this.#finished.delete(id);
-    this.#jobs.delete(id);
+  #drop(entry: Entry<T>): void {
+    this.#finished.delete(entry);
+    this.#jobs.delete(entry.id);
   }
 
   #check(): void {
@@ -271,15 +270,11 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   }
 }
 
-function view<T>(entry: Entry<T>): JobView<T> {
+/** A copy for callers: the queue's own fields left out, the history not shared. */
+function view<T>({ running, finishedAt, ...job }: Entry<T>): JobView<T> {
   return {
-    id: entry.id,
-    data: entry.data,
-    state: entry.state,
-    createdAt: entry.createdAt,
-    attempts: entry.attempts,
-    dueAt: entry.state === 'pending' ? entry.dueAt : undefined,
-    failedReason: entry.failedReason,
-    history: [...entry.history],
+    ...job,
+    dueAt: job.state === 'pending' ? job.dueAt : undefined,
+    history: [...job.history],
   };
 }

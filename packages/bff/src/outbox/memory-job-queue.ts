@@ -1,3 +1,4 @@
+import FlatQueue from 'flatqueue';
 import {
   type AddJobOptions,
   AFTER_HANDLER_ERROR_MS,
@@ -52,14 +53,14 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   readonly #jobs = new Map<string, Entry<T>>();
   /** id → the time until which the id is refused. */
   readonly #dedupe = new Map<string, number>();
-  /** Finished jobs' ids, oldest finish first: what pruning walks (never the pending ones). */
-  readonly #finished = new Set<string>();
+  /** Finished jobs, oldest finish first: what pruning walks (never the pending ones). */
+  readonly #finished = new Set<Entry<T>>();
   readonly #o: Required<MemoryJobQueueOptions>;
   #handler: JobHandler<T> | undefined;
   #concurrency = 1;
   readonly #running = new Set<Promise<void>>();
-  /** Pending jobs by due time; an item whose job has moved on since is skipped when reached. */
-  readonly #due = new DueHeap();
+  /** Pending jobs' ids by due time; an item whose job has moved on since is skipped when reached. */
+  readonly #due = new FlatQueue<string>();
   #cancelTimer: (() => void) | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #prunedAt = Number.NEGATIVE_INFINITY;
@@ -96,15 +97,15 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
       history: [],
     };
     this.#jobs.set(id, entry);
-    this.#due.push(entry.dueAt, id);
+    this.#due.push(id, entry.dueAt);
     this.#pump();
   }
 
   async remove(id: string): Promise<void> {
     this.#check();
-    if (this.#jobs.get(id)?.running !== false) return;
-    this.#jobs.delete(id);
-    this.#finished.delete(id);
+    const entry = this.#jobs.get(id);
+    if (entry === undefined || entry.running) return;
+    this.#drop(entry);
     this.#dedupe.delete(id);
   }
 
@@ -127,11 +128,11 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     const entry = this.#jobs.get(id);
     if (entry === undefined || entry.running) return false;
     if (data !== undefined) entry.data = data;
-    this.#finished.delete(id);
+    this.#finished.delete(entry);
     entry.state = 'pending';
     entry.dueAt = this.#o.now();
     entry.failedReason = undefined;
-    this.#due.push(entry.dueAt, id);
+    this.#due.push(id, entry.dueAt);
     this.#pump();
     return true;
   }
@@ -169,16 +170,9 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     if (this.#handler === undefined || this.#closed) return;
     const now = this.#o.now();
     let next = Number.POSITIVE_INFINITY;
-    for (;;) {
-      const top = this.#due.peek();
-      if (top === undefined) break;
-      const entry = this.#jobs.get(top.id);
-      if (
-        entry === undefined ||
-        entry.state !== 'pending' ||
-        entry.running ||
-        entry.dueAt !== top.dueAt
-      ) {
+    for (let id = this.#due.peek(); id !== undefined; id = this.#due.peek()) {
+      const entry = this.#jobs.get(id);
+      if (entry?.state !== 'pending' || entry.running || entry.dueAt !== this.#due.peekValue()) {
         this.#due.pop();
         continue;
       }
@@ -223,11 +217,11 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
         const now = this.#o.now();
         if (outcome.kind === 'retry') {
           entry.dueAt = now + outcome.delayMs;
-          this.#due.push(entry.dueAt, entry.id);
+          this.#due.push(entry.id, entry.dueAt);
         } else {
           entry.state = outcome.kind === 'done' ? 'completed' : 'failed';
           entry.finishedAt = now;
-          this.#finished.add(entry.id);
+          this.#finished.add(entry);
           if (outcome.kind === 'fail') entry.failedReason = outcome.reason;
         }
       })
@@ -248,26 +242,27 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
     const over = () => this.#finished.size + this.#dedupe.size > this.#o.maxEntries;
     if (now - this.#prunedAt >= Math.min(PRUNE_EVERY_MS, this.#o.keepCompletedMs)) {
       this.#prunedAt = now;
-      for (const id of this.#finished) {
-        const entry = this.#jobs.get(id);
-        const keep = entry?.state === 'failed' ? this.#o.keepFailedMs : this.#o.keepCompletedMs;
-        if (entry === undefined || entry.finishedAt + keep <= now) this.#drop(id);
+      for (const entry of this.#finished) {
+        const keep = entry.state === 'failed' ? this.#o.keepFailedMs : this.#o.keepCompletedMs;
+        if (entry.finishedAt + keep <= now) this.#drop(entry);
       }
       for (const [id, until] of this.#dedupe) if (until <= now) this.#dedupe.delete(id);
+      // The queue's arrays keep the ids it popped until overwritten; let go of them.
+      this.#due.shrink();
     }
     for (const id of this.#dedupe.keys()) {
       if (!over()) break;
       this.#dedupe.delete(id);
     }
-    for (const id of this.#finished) {
+    for (const entry of this.#finished) {
       if (!over()) break;
-      this.#drop(id);
+      this.#drop(entry);
     }
   }
 
-  #drop(id: string): void {
-    this.#finished.delete(id);
-    this.#jobs.delete(id);
+  #drop(entry: Entry<T>): void {
+    this.#finished.delete(entry);
+    this.#jobs.delete(entry.id);
   }
 
   #check(): void {
@@ -275,56 +270,11 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   }
 }
 
-/** A binary min-heap of (due time, job id). */
-class DueHeap {
-  readonly #items: { dueAt: number; id: string }[] = [];
-
-  push(dueAt: number, id: string): void {
-    const items = this.#items;
-    // Parents due later move down into the hole, which the new item fills.
-    let i = items.length;
-    while (i > 0) {
-      const parent = items[(i - 1) >> 1] as (typeof items)[0];
-      if (parent.dueAt <= dueAt) break;
-      items[i] = parent;
-      i = (i - 1) >> 1;
-    }
-    items[i] = { dueAt, id };
-  }
-
-  peek(): { dueAt: number; id: string } | undefined {
-    return this.#items[0];
-  }
-
-  pop(): void {
-    const items = this.#items;
-    const last = items.pop();
-    if (last === undefined || items.length === 0) return;
-    items[0] = last;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if ((items[left]?.dueAt ?? Infinity) < (items[smallest]?.dueAt ?? Infinity)) smallest = left;
-      if ((items[right]?.dueAt ?? Infinity) < (items[smallest]?.dueAt ?? Infinity))
-        smallest = right;
-      if (smallest === i) return;
-      [items[i], items[smallest]] = [items[smallest] as typeof last, items[i] as typeof last];
-      i = smallest;
-    }
-  }
-}
-
-function view<T>(entry: Entry<T>): JobView<T> {
+/** A copy for callers: the queue's own fields left out, the history not shared. */
+function view<T>({ running, finishedAt, ...job }: Entry<T>): JobView<T> {
   return {
-    id: entry.id,
-    data: entry.data,
-    state: entry.state,
-    createdAt: entry.createdAt,
-    attempts: entry.attempts,
-    dueAt: entry.state === 'pending' ? entry.dueAt : undefined,
-    failedReason: entry.failedReason,
-    history: [...entry.history],
+    ...job,
+    dueAt: job.state === 'pending' ? job.dueAt : undefined,
+    history: [...job.history],
   };
 }

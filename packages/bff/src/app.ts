@@ -36,17 +36,6 @@ import { UpstreamClient } from './upstream/upstream-client.js';
 import { type OutboxStatus, PaymentEvents } from './webhooks/payment-events.js';
 import { WebhookForwarder } from './webhooks/webhook-forwarder.js';
 
-/** `POST /sessions`, or the preflight of one. */
-function isCheckout(
-  path: string,
-  method: string,
-  header: (name: string) => string | undefined,
-): boolean {
-  if (path !== '/sessions') return false;
-  if (method === 'POST') return true;
-  return method === 'OPTIONS' && header('access-control-request-method') === 'POST';
-}
-
 /** Reads and cancels of one session, per receipt: each costs an upstream call. */
 const PER_RECEIPT_LIMIT: RateLimitSetting = { count: 60, windowSeconds: 60 };
 
@@ -256,12 +245,14 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     // A page of another origin may read the answer to its checkout, and nothing else: that
     // answer is always the origin check's 403 (see originGuard), so the element can say
     // "payments are not set up for this page" instead of reporting a network failure.
-    sessionCors((origin, c) =>
-      allowedOrigins.has(origin) ||
-      isCheckout(c.req.path, c.req.method, (name) => c.req.header(name))
-        ? origin
-        : null,
-    ),
+    sessionCors((origin, c) => {
+      if (allowedOrigins.has(origin)) return origin;
+      const checkout =
+        c.req.path === '/sessions' &&
+        (c.req.method === 'POST' ||
+          (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') === 'POST'));
+      return checkout ? origin : null;
+    }),
   );
   app.use(limitBodies());
 

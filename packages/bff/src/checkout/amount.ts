@@ -4,14 +4,12 @@
  */
 
 /** A plain decimal: no sign, no exponent, no leading zeros, at most 2 decimals, below 10^9. */
-const PLAIN_DECIMAL = /^(?:0|[1-9]\d{0,8})(?:\.\d{1,2})?$/;
+const PLAIN_DECIMAL = /^(0|[1-9]\d{0,8})(?:\.(\d{1,2}))?$/;
 
 /** `"4.5"` → `450`; `undefined` for anything that is not a plain decimal amount. */
 export function parseAmount(text: string): number | undefined {
-  if (!PLAIN_DECIMAL.test(text)) return undefined;
-  const dot = text.indexOf('.');
-  if (dot === -1) return Number(text) * 100;
-  return Number(text.slice(0, dot)) * 100 + Number(text.slice(dot + 1).padEnd(2, '0'));
+  const match = PLAIN_DECIMAL.exec(text);
+  return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : undefined;
 }
 
 /** `450` → `"4.50"` */

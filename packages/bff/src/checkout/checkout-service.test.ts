@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
+import { ProblemError } from '../problems/problem-error.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { testEnv } from '../test/harness.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
+import { UPSTREAM_ERROR_CODE, UpstreamError } from '../upstream/upstream-error.js';
 import { CheckoutService } from './checkout-service.js';
 import { OrderNotes } from './order-notes.js';
 import { orderRefMatcher } from './order-ref.js';
@@ -44,5 +46,25 @@ describe('the redirect to the portal', () => {
     );
     const created = await checkout.createCheckoutSession({ button: 'btn_coffee' }, undefined);
     expect(created.redirectUrl).toBe(expected);
+  });
+});
+
+describe('an upstream failure reading an order', () => {
+  const ORDER_REF = 'test-01ABCDEFGHJKMNPQRSTVWXYZ0';
+  const failing = (status: number) =>
+    service({
+      getOrderByRef: async () => {
+        throw new UpstreamError(UPSTREAM_ERROR_CODE.status, 'GET /orders', { status });
+      },
+    } as unknown as UpstreamClient);
+
+  it.each([
+    [404, 'sessionNotFound'],
+    [500, 'upstreamError'],
+    [503, 'upstreamUnavailable'],
+  ])('is told as a problem: %i is %s', async (status, kind) => {
+    const read = failing(status).readStatus(ORDER_REF, ORDER_REF);
+    await expect(read).rejects.toBeInstanceOf(ProblemError);
+    await expect(read).rejects.toMatchObject({ kind });
   });
 });

@@ -86,9 +86,9 @@ export class CheckoutService {
     // Kept before the session exists: any instance may answer for it from then on.
     await o.notes.save(orderRef, reference === undefined ? { quantity } : { quantity, reference });
 
-    const session = await this.#upstream(() => o.upstream.createSession(create));
+    const session = await o.upstream.createSession(create).catch(rethrowAsProblem);
     if (session.orderRef !== orderRef) {
-      throw this.#asProblem(
+      rethrowAsProblem(
         new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, 'POST /buy-button/sessions', {
           upstreamMessage: 'the session returned is for another orderRef',
         }),
@@ -144,9 +144,11 @@ export class CheckoutService {
     } catch (err) {
       // Already deleted: a repeated DELETE reports the outcome instead of failing.
       if (err instanceof UpstreamError && err.status === 404) {
-        return this.#canceled(await this.#upstream(() => this.#o.upstream.getOrderByRef(orderRef)));
+        return this.#canceled(
+          await this.#o.upstream.getOrderByRef(orderRef).catch(rethrowAsProblem),
+        );
       }
-      throw this.#asProblem(err);
+      rethrowAsProblem(err);
     }
   }
 
@@ -158,7 +160,7 @@ export class CheckoutService {
     const o = this.#o;
     if (o.isOrderRef(id) || id === orderRef) {
       if (id !== orderRef) throw new ProblemError('receiptMismatch');
-      return this.#notFoundAware(() => o.upstream.getOrderByRef(orderRef));
+      return this.#orderByRef(orderRef);
     }
     try {
       const session = await o.upstream.getSession(id);
@@ -172,9 +174,9 @@ export class CheckoutService {
         sessionId: session.id,
       };
     } catch (err) {
-      if (!(err instanceof UpstreamError && err.status === 404)) throw this.#asProblem(err);
+      if (!(err instanceof UpstreamError && err.status === 404)) rethrowAsProblem(err);
       // A canceled session is gone from the sessions API; its order still answers.
-      const order = await this.#notFoundAware(() => o.upstream.getOrderByRef(orderRef));
+      const order = await this.#orderByRef(orderRef);
       if (order.sessionId !== id) throw new ProblemError('sessionNotFound');
       return order;
     }
@@ -208,27 +210,18 @@ export class CheckoutService {
     return this.#o.redirects.resolve(field, raw, requestOrigin);
   }
 
-  async #notFoundAware<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
+  /** The order of `orderRef`; the upstream's 404 is `sessionNotFound`. */
+  #orderByRef(orderRef: string): Promise<UpstreamOrder> {
+    return this.#o.upstream.getOrderByRef(orderRef).catch((err: unknown) => {
       if (err instanceof UpstreamError && err.status === 404) {
         throw new ProblemError('sessionNotFound', { cause: err });
       }
-      throw this.#asProblem(err);
-    }
+      return rethrowAsProblem(err);
+    });
   }
+}
 
-  async #upstream<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw this.#asProblem(err);
-    }
-  }
-
-  #asProblem(err: unknown): unknown {
-    if (err instanceof UpstreamError) return new ProblemError(err.problemKind, { cause: err });
-    return err;
-  }
+/** Throws an upstream failure as the problem the client is told, anything else as it is. */
+function rethrowAsProblem(err: unknown): never {
+  throw err instanceof UpstreamError ? new ProblemError(err.problemKind, { cause: err }) : err;
 }

@@ -1,16 +1,9 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 
-export const RECEIPT_ERROR_CODE = {
-  invalid: 'ERR_RECEIPT_INVALID',
-  expired: 'ERR_RECEIPT_EXPIRED',
-} as const;
-
-export type ReceiptErrorCode = (typeof RECEIPT_ERROR_CODE)[keyof typeof RECEIPT_ERROR_CODE];
-
 export class ReceiptError extends Error {
-  readonly code: ReceiptErrorCode;
-  constructor(code: ReceiptErrorCode, cause?: unknown) {
-    super(code === RECEIPT_ERROR_CODE.expired ? 'receipt expired' : 'receipt invalid', { cause });
+  readonly code: 'ERR_RECEIPT_INVALID' | 'ERR_RECEIPT_EXPIRED';
+  constructor(code: ReceiptError['code'], cause?: unknown) {
+    super(code === 'ERR_RECEIPT_EXPIRED' ? 'receipt expired' : 'receipt invalid', { cause });
     this.name = 'ReceiptError';
     this.code = code;
   }
@@ -37,7 +30,7 @@ export interface ReceiptSignerOptions {
  */
 export class ReceiptSigner {
   /** The current secret first, then the previous one. */
-  readonly #keys: readonly [Promise<CryptoKey>, ...Promise<CryptoKey>[]];
+  readonly #keys: readonly [Promise<CryptoKey>, Promise<CryptoKey>?];
   readonly #ttlSeconds: number;
   readonly #now: () => number;
 
@@ -73,27 +66,26 @@ export class ReceiptSigner {
    * receipt signed with the current secret or the previous one is accepted.
    */
   async verify(receipt: string): Promise<{ orderRef: string }> {
-    let failure: unknown;
-    for (const key of this.#keys) {
-      try {
-        const { payload } = await jwtVerify(receipt, await key, {
-          algorithms: ['HS256'],
-          currentDate: new Date(this.#now()),
-          requiredClaims: ['sub', 'exp'],
-        });
-        if (typeof payload.sub !== 'string') throw new ReceiptError(RECEIPT_ERROR_CODE.invalid);
-        return { orderRef: payload.sub };
-      } catch (err) {
-        failure = err;
+    const options = {
+      algorithms: ['HS256'],
+      currentDate: new Date(this.#now()),
+      requiredClaims: ['sub', 'exp'],
+    };
+    const [current, previous] = this.#keys;
+    const { payload } = await jwtVerify(receipt, await current, options)
+      .catch(async (err: unknown) => {
         // Only a signature made with another key is worth a second try; anything else (expired,
         // malformed, wrong algorithm) would fail the same way with the other secret.
-        if (!(err instanceof errors.JWSSignatureVerificationFailed)) break;
-      }
-    }
-    if (failure instanceof ReceiptError) throw failure;
-    if (failure instanceof errors.JWTExpired) {
-      throw new ReceiptError(RECEIPT_ERROR_CODE.expired, failure);
-    }
-    throw new ReceiptError(RECEIPT_ERROR_CODE.invalid, failure);
+        if (previous === undefined || !(err instanceof errors.JWSSignatureVerificationFailed)) {
+          throw err;
+        }
+        return jwtVerify(receipt, await previous, options);
+      })
+      .catch((err: unknown) => {
+        const expired = err instanceof errors.JWTExpired;
+        throw new ReceiptError(expired ? 'ERR_RECEIPT_EXPIRED' : 'ERR_RECEIPT_INVALID', err);
+      });
+    if (typeof payload.sub !== 'string') throw new ReceiptError('ERR_RECEIPT_INVALID');
+    return { orderRef: payload.sub };
   }
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { HttpTransport } from '../runtime/http-transport.js';
 import type { Logger } from '../runtime/logger.js';
-import { backoffDelay, type Sleep } from '../runtime/timing.js';
+import type { Sleep } from '../runtime/timing.js';
 import type { TokenProvider } from './token-provider.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
 import { exchange } from './upstream-exchange.js';
@@ -131,7 +131,10 @@ export class UpstreamClient {
     let last: UpstreamError | undefined;
     for (let attempt = 0; attempt < retries + 1; attempt += 1) {
       if (attempt > 0) {
-        const wait = backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS, random);
+        // Full jitter: many clients retrying after one outage do not all come back at once.
+        const wait = Math.floor(
+          random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt),
+        );
         if (now() + wait >= deadline) break;
         await sleep(wait);
       }

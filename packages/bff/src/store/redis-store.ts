@@ -119,26 +119,13 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   };
 }
 
-/** A Redis connection that fails fast while Redis is away, and how to use it. */
-export interface FailFastRedis {
-  /** The client; commands on it directly do not wait for a connection. */
-  client: Redis;
-  /**
-   * Runs `operation` once the client is connected, waiting at most `connectTimeoutMs` for that;
-   * connection trouble rejects with `StoreUnavailableError`.
-   */
-  run<T>(operation: (client: Redis) => Promise<T>): Promise<T>;
-  /** Lets replies in flight arrive, then disconnects. Safe to call twice. */
-  close(): Promise<void>;
-}
-
 /**
  * The connection behind `createRedisStore`, shared with the Redis outbox's producer side: lazy,
  * no offline queue (a command is never held for a later connection: a checkout waiting on a dead
  * Redis would hang the shopper, so it fails now and the caller answers 503), reconnecting in the
  * background.
  */
-export function failFastRedis(url: string, options: RedisStoreOptions = {}): FailFastRedis {
+export function failFastRedis(url: string, options: RedisStoreOptions = {}) {
   // Defaults for options left out or given as `undefined`.
   const {
     keyPrefix = 'bb:',
@@ -183,8 +170,13 @@ export function failFastRedis(url: string, options: RedisStoreOptions = {}): Fai
   }
 
   return {
+    /** The client; commands on it directly do not wait for a connection. */
     client: redis,
-    async run(operation) {
+    /**
+     * Runs `operation` once the client is connected, waiting at most `connectTimeoutMs` for that;
+     * connection trouble rejects with `StoreUnavailableError`.
+     */
+    async run<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
       const client = await connected();
       try {
         return await operation(client);
@@ -192,7 +184,8 @@ export function failFastRedis(url: string, options: RedisStoreOptions = {}): Fai
         throw asStoreError(error);
       }
     },
-    async close() {
+    /** Lets replies in flight arrive, then disconnects. Safe to call twice. */
+    async close(): Promise<void> {
       if (closed) return;
       closed = true;
       if (redis.status === 'ready') {

@@ -104,13 +104,11 @@ function send(
       res.on('error', fail);
       res.on('end', () => {
         clearTimeout(timer);
-        const status = res.statusCode ?? 502;
-        const empty = status === 204 || status === 304 || method === 'HEAD';
+        // Node's parser reads no body for HEAD, 204 and 304: `chunks` is empty then.
         resolve({
-          status,
-          body: empty
-            ? ''
-            : chunks.length === 1
+          status: res.statusCode ?? 502,
+          body:
+            chunks.length === 1
               ? (chunks[0] as Buffer).toString('utf8')
               : Buffer.concat(chunks).toString('utf8'),
         });

@@ -15,12 +15,19 @@ export const jsonLogger: Logger = (entry) => {
   else console.error(line);
 };
 
-/** An error as loggable fields: name, message, code and the chain of causes, no request data. */
-export function describeError(err: unknown, depth = 0): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err) };
-  const fields: Record<string, unknown> = { name: err.name, message: err.message };
+const asIs = (text: string): string => text;
+
+/**
+ * An error as loggable fields: name, message, code and the chain of causes, no request data;
+ * `scrub` rewrites each of those texts.
+ */
+export function describeError(err: unknown, scrub = asIs, depth = 0): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: scrub(String(err)) };
+  const fields: Record<string, unknown> = { name: scrub(err.name), message: scrub(err.message) };
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string') fields.code = code;
-  if (err.cause !== undefined && depth < 3) fields.cause = describeError(err.cause, depth + 1);
+  if (typeof code === 'string') fields.code = scrub(code);
+  if (err.cause !== undefined && depth < 3) {
+    fields.cause = describeError(err.cause, scrub, depth + 1);
+  }
   return fields;
 }

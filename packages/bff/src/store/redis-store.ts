@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type Result } from 'ioredis';
 import type { SharedStore } from './shared-store.js';
 
 export interface RedisStoreOptions {
@@ -43,10 +42,19 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** `INCREMENT_SCRIPT` on one key: `[count, millisecondsLeft]`. */
+    incrementWindow(key: string, windowMs: number): Result<[number, number], Context>;
+  }
+}
+
 /**
  * One fixed-window counter hit, atomically: the first hit of a window sets its expiry, later
  * hits only count. A key found without an expiry (written by something else) gets one, so a
- * counter can never block a client forever. Returns `{count, millisecondsLeft}`.
+ * counter can never block a client forever. Returns `{count, millisecondsLeft}`. Defined as an
+ * ioredis command, which sends it by its hash and loads it once per connection (and again after
+ * a Redis restart).
  */
 const INCREMENT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
@@ -60,7 +68,6 @@ if ttl < 0 then
 end
 return { count, ttl }
 `;
-const INCREMENT_SHA = createHash('sha1').update(INCREMENT_SCRIPT).digest('hex');
 
 /**
  * Opens a `SharedStore` on the Redis at `url` (`redis://[user:password@]host:port[/db]`, or
@@ -79,7 +86,8 @@ const INCREMENT_SHA = createHash('sha1').update(INCREMENT_SCRIPT).digest('hex');
  * ```
  */
 export function createRedisStore(url: string, options: RedisStoreOptions = {}): RedisStore {
-  const { run, close } = failFastRedis(url, options);
+  const { client, run, close } = failFastRedis(url, options);
+  client.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
   return {
     setIfAbsent: (key, value, ttlMs) =>
       run(async (client) => (await client.set(key, value, 'PX', wholeMs(ttlMs), 'NX')) === 'OK'),
@@ -96,7 +104,11 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
         await client.del(key);
       }),
 
-    increment: (key, windowMs) => run((client) => evalIncrement(client, key, wholeMs(windowMs))),
+    increment: (key, windowMs) =>
+      run(async (client) => {
+        const [count, resetInMs] = await client.incrementWindow(key, wholeMs(windowMs));
+        return { count, resetInMs };
+      }),
 
     ping: () =>
       run(async (client) => {
@@ -107,26 +119,13 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   };
 }
 
-/** A Redis connection that fails fast while Redis is away, and how to use it. */
-export interface FailFastRedis {
-  /** The client; commands on it directly do not wait for a connection. */
-  client: Redis;
-  /**
-   * Runs `operation` once the client is connected, waiting at most `connectTimeoutMs` for that;
-   * connection trouble rejects with `StoreUnavailableError`.
-   */
-  run<T>(operation: (client: Redis) => Promise<T>): Promise<T>;
-  /** Lets replies in flight arrive, then disconnects. Safe to call twice. */
-  close(): Promise<void>;
-}
-
 /**
  * The connection behind `createRedisStore`, shared with the Redis outbox's producer side: lazy,
  * no offline queue (a command is never held for a later connection: a checkout waiting on a dead
  * Redis would hang the shopper, so it fails now and the caller answers 503), reconnecting in the
  * background.
  */
-export function failFastRedis(url: string, options: RedisStoreOptions = {}): FailFastRedis {
+export function failFastRedis(url: string, options: RedisStoreOptions = {}) {
   // Defaults for options left out or given as `undefined`.
   const {
     keyPrefix = 'bb:',
@@ -171,8 +170,13 @@ export function failFastRedis(url: string, options: RedisStoreOptions = {}): Fai
   }
 
   return {
+    /** The client; commands on it directly do not wait for a connection. */
     client: redis,
-    async run(operation) {
+    /**
+     * Runs `operation` once the client is connected, waiting at most `connectTimeoutMs` for that;
+     * connection trouble rejects with `StoreUnavailableError`.
+     */
+    async run<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
       const client = await connected();
       try {
         return await operation(client);
@@ -180,7 +184,8 @@ export function failFastRedis(url: string, options: RedisStoreOptions = {}): Fai
         throw asStoreError(error);
       }
     },
-    async close() {
+    /** Lets replies in flight arrive, then disconnects. Safe to call twice. */
+    async close(): Promise<void> {
       if (closed) return;
       closed = true;
       if (redis.status === 'ready') {
@@ -191,26 +196,6 @@ export function failFastRedis(url: string, options: RedisStoreOptions = {}): Fai
       }
     },
   };
-}
-
-/** Runs the counter script by its hash, loading it once per Redis (and again after a restart). */
-async function evalIncrement(
-  client: Redis,
-  key: string,
-  windowMs: number,
-): Promise<{ count: number; resetInMs: number }> {
-  let reply: unknown;
-  try {
-    reply = await client.evalsha(INCREMENT_SHA, 1, key, windowMs);
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    reply = await client.eval(INCREMENT_SCRIPT, 1, key, windowMs);
-  }
-  const [count, resetInMs] = Array.isArray(reply) && reply.length === 2 ? reply : [];
-  if (typeof count !== 'number' || typeof resetInMs !== 'number') {
-    throw new Error(`Unexpected reply to the counter script: ${JSON.stringify(reply)}`);
-  }
-  return { count, resetInMs };
 }
 
 /** Resolves `true` on `ready`, `false` when the attempt ends otherwise or takes too long. */

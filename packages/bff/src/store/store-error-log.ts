@@ -32,7 +32,7 @@ export function storeErrorLogger({
 }: StoreErrorLogOptions): (error: Error) => void {
   const { store, secrets } = withoutCredentials(url);
   const scrub = (text: string): string =>
-    secrets.reduce((clean, secret) => clean.split(secret).join('***'), text);
+    secrets.reduce((clean, secret) => clean.replaceAll(secret, '***'), text);
   let lastLoggedAt: number | undefined;
   let suppressed = 0;
   return (error) => {
@@ -46,44 +46,27 @@ export function storeErrorLogger({
       level: 'error',
       msg: STORE_ERROR_MESSAGE,
       store,
-      error: scrubStrings(describeError(error), scrub),
+      error: describeError(error, scrub),
       ...(suppressed > 0 ? { suppressed } : {}),
     });
     suppressed = 0;
   };
 }
 
-/** A copy of `value` with `scrub` applied to every string in it. */
-function scrubStrings<T>(value: T, scrub: (text: string) => string): T {
-  if (typeof value === 'string') return scrub(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => scrubStrings(item, scrub)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, scrubStrings(item, scrub)]),
-    ) as T;
-  }
-  return value;
-}
-
 /**
  * `redis://user:password@host:6379/0` → `redis://host:6379/0`, and the URL's password as written
- * and decoded, longest first. An unreadable URL → `redis`, and the whole URL as the secret.
+ * then decoded (never longer), so neither leaves a piece of the other. An unreadable URL →
+ * `redis`, and the whole URL as the secret.
  */
 function withoutCredentials(url: string): { store: string; secrets: string[] } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { store: 'redis', secrets: [url] };
-  }
-  const { protocol, host, pathname, password } = parsed;
+  if (!URL.canParse(url)) return { store: 'redis', secrets: [url] };
+  const { protocol, host, pathname, password } = new URL(url);
   const store = `${protocol}//${host}${pathname === '/' ? '' : pathname}`;
   if (password === '') return { store, secrets: [] };
-  const secrets = new Set([password]);
   try {
-    secrets.add(decodeURIComponent(password));
+    return { store, secrets: [password, decodeURIComponent(password)] };
   } catch {
     // Not percent-encoded text: the raw form is enough.
+    return { store, secrets: [password] };
   }
-  return { store, secrets: [...secrets].sort((a, b) => b.length - a.length) };
 }

@@ -5,8 +5,8 @@ import { describeError, type Logger } from '../runtime/logger.js';
 import type { Sleep } from '../runtime/timing.js';
 import type { SharedStore } from '../store/shared-store.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
-import { exchange, failureError, succeeded } from './upstream-exchange.js';
-import { envelopeSchema, loginDataSchema } from './upstream-schemas.js';
+import { exchange } from './upstream-exchange.js';
+import { loginDataSchema } from './upstream-schemas.js';
 
 /** Gives the upstream Bearer token. It never leaves the BFF and is never logged. */
 export interface TokenProvider {
@@ -47,80 +47,66 @@ interface CachedToken {
 const DEFAULT_LIFETIME_MS = 5 * 60_000;
 const MAX_REFRESH_MARGIN_MS = 60_000;
 
+/**
+ * A static token as it is, or logins with email + password: the JWT is cached (and shared through
+ * the store) until shortly before its `exp`, then renewed by one login at a time across instances.
+ */
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
-  const { credential } = options;
+  const { credential, apiUrl, transport, store, now, sleep, timeoutMs, log } = options;
   if (credential.kind === 'token') {
     const token = credential.token;
     return { getToken: async () => token, invalidate: async () => {}, renewable: false };
   }
   // Only what the gateway's login takes: the credential's `kind` is ours.
-  return new LoginTokenProvider(options, {
-    email: credential.email,
-    password: credential.password,
-  });
-}
+  const { email, password } = credential;
+  let cached: CachedToken | undefined;
+  let inFlight: Promise<string> | undefined;
 
-/**
- * Logs in with email + password, caches the JWT until shortly before its `exp` (60 s or 10 % of
- * its life, whichever is shorter), and refreshes it in the background while the old one is still
- * valid, so no checkout waits for a login except the very first.
- */
-class LoginTokenProvider implements TokenProvider {
-  readonly renewable = true;
-  readonly #options: TokenProviderOptions;
-  readonly #login: { email: string; password: string };
-  #cached: CachedToken | undefined;
-  #inFlight: Promise<string> | undefined;
+  const keep = (token: CachedToken): string => {
+    cached = token;
+    return token.token;
+  };
 
-  constructor(options: TokenProviderOptions, login: { email: string; password: string }) {
-    this.#options = options;
-    this.#login = login;
-  }
+  /** The shared token, kept and returned while it needs no refresh yet. */
+  const freshShared = async (): Promise<string | undefined> => {
+    const shared = sharedToken(await store.get(TOKEN_STORE_KEY));
+    const found = shared === undefined ? undefined : lifetimeOf(shared, now());
+    return found !== undefined && now() < found.refreshAt ? keep(found) : undefined;
+  };
 
-  async getToken(): Promise<string> {
-    const now = this.#options.now();
-    const cached = this.#cached;
-    if (cached !== undefined && now < cached.refreshAt) return cached.token;
-    if (cached !== undefined && now < cached.expiresAt) {
-      const refresh = this.#refresh();
-      this.#options.background(
-        refresh.catch((err: unknown) =>
-          this.#options.log({
-            level: 'warn',
-            msg: 'upstream token refresh failed; the current token is used until it expires',
-            error: describeError(err),
-          }),
-        ),
-      );
-      return cached.token;
+  const login = async (): Promise<string> => {
+    const call = 'POST /auth/login';
+    const request = {
+      method: 'POST',
+      url: `${apiUrl}/auth/login`,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ email, password, origin: 'application' }),
+      timeoutMs,
+    };
+    const data = await exchange(transport, call, request, loginDataSchema, (status) =>
+      status === 401 || status === 403 ? UPSTREAM_ERROR_CODE.login : UPSTREAM_ERROR_CODE.status,
+    );
+    if (data.token === null) {
+      throw new UpstreamError(UPSTREAM_ERROR_CODE.login, call, {
+        upstreamMessage: 'the account has two-factor login on; use a service account without it',
+      });
     }
-    return this.#refresh();
-  }
+    log({ level: 'info', msg: 'logged in upstream' });
+    const token = lifetimeOf(data.token, now());
+    const ttl = token.expiresAt - now();
+    if (ttl > 0) await store.set(TOKEN_STORE_KEY, JSON.stringify({ token: token.token }), ttl);
+    return keep(token);
+  };
 
-  async invalidate(token: string): Promise<void> {
-    if (this.#cached?.token === token) this.#cached = undefined;
-    const shared = sharedToken(await this.#options.store.get(TOKEN_STORE_KEY));
-    if (shared === token) await this.#options.store.delete(TOKEN_STORE_KEY);
-  }
-
-  /** Single flight: every caller arriving during a refresh shares its outcome. */
-  #refresh(): Promise<string> {
-    this.#inFlight ??= this.#obtain().finally(() => {
-      this.#inFlight = undefined;
-    });
-    return this.#inFlight;
-  }
-
-  async #obtain(): Promise<string> {
-    const { store, sleep, timeoutMs } = this.#options;
-    const shared = await this.#freshShared();
+  const obtain = async (): Promise<string> => {
+    const shared = await freshShared();
     if (shared !== undefined) return shared;
 
     const lockId = crypto.randomUUID();
     if (await store.setIfAbsent(TOKEN_LOCK_KEY, lockId, timeoutMs + 1000)) {
       try {
         // Another instance may have logged in and released the lock since our first look.
-        return (await this.#freshShared()) ?? (await this.#loginAndShare());
+        return (await freshShared()) ?? (await login());
       } finally {
         if ((await store.get(TOKEN_LOCK_KEY)) === lockId) await store.delete(TOKEN_LOCK_KEY);
       }
@@ -132,82 +118,65 @@ class LoginTokenProvider implements TokenProvider {
       waited += step, step = Math.min(step * 2, 1000)
     ) {
       await sleep(step);
-      const landed = await this.#freshShared();
+      const landed = await freshShared();
       if (landed !== undefined) return landed;
     }
-    return this.#loginAndShare();
-  }
+    return login();
+  };
 
-  async #loginAndShare(): Promise<string> {
-    const token = await this.#loginOnce();
-    const cached = this.#describe(token);
-    const ttl = cached.expiresAt - this.#options.now();
-    if (ttl > 0) {
-      await this.#options.store.set(TOKEN_STORE_KEY, JSON.stringify({ token }), ttl);
-    }
-    return this.#keep(cached);
-  }
+  /** Single flight: every caller arriving during a refresh shares its outcome. */
+  const refresh = (): Promise<string> => {
+    inFlight ??= obtain().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
 
-  async #loginOnce(): Promise<string> {
-    const { apiUrl, transport, timeoutMs, log } = this.#options;
-    const call = 'POST /auth/login';
-    const answer = await exchange(
-      transport,
-      {
-        method: 'POST',
-        url: `${apiUrl}/auth/login`,
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ ...this.#login, origin: 'application' }),
-        timeoutMs,
-      },
-      call,
-    );
-    if (!succeeded(answer)) {
-      const refused = answer.status === 401 || answer.status === 403;
-      throw failureError(
-        refused ? UPSTREAM_ERROR_CODE.login : UPSTREAM_ERROR_CODE.status,
-        call,
-        answer,
-      );
-    }
-    const data = loginDataSchema.safeParse(envelopeSchema.safeParse(answer.json).data?.data);
-    if (!data.success) throw new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, call);
-    if (data.data.token === null) {
-      throw new UpstreamError(UPSTREAM_ERROR_CODE.login, call, {
-        upstreamMessage: 'the account has two-factor login on; use a service account without it',
-      });
-    }
-    log({ level: 'info', msg: 'logged in upstream' });
-    return data.data.token;
-  }
+  return {
+    renewable: true,
+    async getToken() {
+      const at = now();
+      if (cached !== undefined && at < cached.refreshAt) return cached.token;
+      if (cached !== undefined && at < cached.expiresAt) {
+        options.background(
+          refresh().catch((err: unknown) =>
+            log({
+              level: 'warn',
+              msg: 'upstream token refresh failed; the current token is used until it expires',
+              error: describeError(err),
+            }),
+          ),
+        );
+        return cached.token;
+      }
+      return refresh();
+    },
+    async invalidate(token) {
+      if (cached?.token === token) cached = undefined;
+      if (sharedToken(await store.get(TOKEN_STORE_KEY)) === token) {
+        await store.delete(TOKEN_STORE_KEY);
+      }
+    },
+  };
+}
 
-  /** The shared token, kept and returned while it needs no refresh yet. */
-  async #freshShared(): Promise<string | undefined> {
-    const shared = sharedToken(await this.#options.store.get(TOKEN_STORE_KEY));
-    if (shared === undefined) return undefined;
-    const cached = this.#describe(shared);
-    return this.#options.now() < cached.refreshAt ? this.#keep(cached) : undefined;
+/**
+ * When to refresh `token` and when it expires: shortly before its `exp` (60 s or 10 % of its
+ * life, whichever is shorter), so the refresh runs in the background while the old token is
+ * still valid and no checkout waits for a login except the very first.
+ */
+function lifetimeOf(token: string, now: number): CachedToken {
+  let expiresAt = now + DEFAULT_LIFETIME_MS;
+  let issuedAt = now;
+  try {
+    const claims = decodeJwt(token);
+    if (typeof claims.exp === 'number') expiresAt = claims.exp * 1000;
+    if (typeof claims.iat === 'number') issuedAt = claims.iat * 1000;
+  } catch {
+    // Not a JWT we can read: keep the short default life.
   }
-
-  #describe(token: string): CachedToken {
-    const now = this.#options.now();
-    let expiresAt = now + DEFAULT_LIFETIME_MS;
-    let issuedAt = now;
-    try {
-      const claims = decodeJwt(token);
-      if (typeof claims.exp === 'number') expiresAt = claims.exp * 1000;
-      if (typeof claims.iat === 'number') issuedAt = claims.iat * 1000;
-    } catch {
-      // Not a JWT we can read: keep the short default life.
-    }
-    const margin = Math.min(MAX_REFRESH_MARGIN_MS, Math.max(0, (expiresAt - issuedAt) / 10));
-    return { token, expiresAt, refreshAt: expiresAt - margin };
-  }
-
-  #keep(cached: CachedToken): string {
-    this.#cached = cached;
-    return cached.token;
-  }
+  const margin = Math.min(MAX_REFRESH_MARGIN_MS, Math.max(0, (expiresAt - issuedAt) / 10));
+  return { token, expiresAt, refreshAt: expiresAt - margin };
 }
 
 function sharedToken(raw: string | undefined): string | undefined {

@@ -1,12 +1,11 @@
 import type { z } from 'zod';
 import type { HttpTransport } from '../runtime/http-transport.js';
 import type { Logger } from '../runtime/logger.js';
-import { backoffDelay, type Sleep } from '../runtime/timing.js';
+import type { Sleep } from '../runtime/timing.js';
 import type { TokenProvider } from './token-provider.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError } from './upstream-error.js';
-import { exchange, failureError, succeeded } from './upstream-exchange.js';
+import { exchange } from './upstream-exchange.js';
 import {
-  envelopeSchema,
   orderSchema,
   sessionSchema,
   type UpstreamCreateSession,
@@ -132,7 +131,10 @@ export class UpstreamClient {
     let last: UpstreamError | undefined;
     for (let attempt = 0; attempt < retries + 1; attempt += 1) {
       if (attempt > 0) {
-        const wait = backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS, random);
+        // Full jitter: many clients retrying after one outage do not all come back at once.
+        const wait = Math.floor(
+          random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt),
+        );
         if (now() + wait >= deadline) break;
         await sleep(wait);
       }
@@ -170,34 +172,20 @@ export class UpstreamClient {
     body?: unknown,
   ): Promise<z.output<S>> {
     const { apiUrl, transport, tokens } = this.#options;
-    const call = `${method} ${path}`;
-    const send = async (token: string): Promise<z.output<S>> => {
+    const send = (token: string): Promise<z.output<S>> => {
       const headers: Record<string, string> = {
         accept: 'application/json',
         authorization: `Bearer ${token}`,
       };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const answer = await exchange(
-        transport,
-        {
-          method,
-          url: apiUrl + path,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-          timeoutMs,
-        },
-        call,
-      );
-      if (!succeeded(answer)) throw failureError(UPSTREAM_ERROR_CODE.status, call, answer);
-      const envelope = envelopeSchema.safeParse(answer.json);
-      const data = envelope.success ? schema.safeParse(envelope.data.data) : undefined;
-      if (data === undefined || !data.success || envelope.data?.success === false) {
-        throw new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, call, {
-          status: answer.status,
-          cause: data?.error,
-        });
-      }
-      return data.data;
+      const request = {
+        method,
+        url: apiUrl + path,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs,
+      };
+      return exchange(transport, `${method} ${path}`, request, schema);
     };
     const token = await tokens.getToken();
     try {

@@ -1,22 +1,23 @@
+import type { z } from 'zod';
 import { type HttpTransport, isTimeout, type TransportRequest } from '../runtime/http-transport.js';
 import { UPSTREAM_ERROR_CODE, UpstreamError, type UpstreamErrorCode } from './upstream-error.js';
-import { failureSchema } from './upstream-schemas.js';
+import { envelopeSchema, failureSchema } from './upstream-schemas.js';
 
-/** An upstream answer: its status and its body as JSON (`undefined` when it is not JSON). */
-export interface UpstreamAnswer {
-  status: number;
-  json: unknown;
-}
+const statusError = (): UpstreamErrorCode => UPSTREAM_ERROR_CODE.status;
 
 /**
- * One exchange with the upstream API. No answer at all is an `UpstreamError` (timeout or
- * unreachable) named after `call` (`METHOD /path`); any answer resolves, whatever its status.
+ * One exchange with the upstream API, named after `call` (`METHOD /path`), resolving the `data`
+ * of its envelope as `schema` reads it. No answer at all is a timeout or unreachable error; a
+ * failure status is the error `failureCode` names, carrying the upstream's own `message` (for the
+ * log) if any; a 2xx without that envelope is an invalid response.
  */
-export async function exchange(
+export async function exchange<S extends z.ZodType>(
   transport: HttpTransport,
-  request: TransportRequest,
   call: string,
-): Promise<UpstreamAnswer> {
+  request: TransportRequest,
+  schema: S,
+  failureCode: (status: number) => UpstreamErrorCode = statusError,
+): Promise<z.output<S>> {
   let body: string;
   let status: number;
   try {
@@ -29,23 +30,20 @@ export async function exchange(
         : UPSTREAM_ERROR_CODE.unreachable;
     throw new UpstreamError(code, call, { cause });
   }
-  return { status, json: parseJson(body) };
-}
-
-/** Whether the answer has a 2xx status. */
-export const succeeded = (answer: UpstreamAnswer): boolean =>
-  answer.status >= 200 && answer.status < 300;
-
-/** The error for a failure answer, carrying the upstream's own `message` (for the log) if any. */
-export function failureError(
-  code: UpstreamErrorCode,
-  call: string,
-  answer: UpstreamAnswer,
-): UpstreamError {
-  return new UpstreamError(code, call, {
-    status: answer.status,
-    upstreamMessage: failureSchema.safeParse(answer.json).data?.message,
-  });
+  const json = parseJson(body);
+  if (status < 200 || status >= 300) {
+    const upstreamMessage = failureSchema.safeParse(json).data?.message;
+    throw new UpstreamError(failureCode(status), call, { status, upstreamMessage });
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  const data = envelope.success ? schema.safeParse(envelope.data.data) : undefined;
+  if (data === undefined || !data.success || envelope.data?.success === false) {
+    throw new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, call, {
+      status,
+      cause: data?.error,
+    });
+  }
+  return data.data;
 }
 
 function parseJson(text: string): unknown {

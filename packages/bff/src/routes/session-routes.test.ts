@@ -69,6 +69,24 @@ describe('POST /sessions', () => {
     expect(data.buttonName).toBe('Coffee beans');
   });
 
+  it('fills the receipt into a cancel URL too, written percent-encoded as in a parsed path', async () => {
+    const harness = createHarness();
+    const session = await created(harness, {
+      button: 'btn_coffee',
+      returnUrl: '/return/{ORDER_REF}',
+      cancelUrl: '/cancel/%7BRECEIPT%7D',
+    });
+    const upstream = await harness.sandbox.app.request(
+      `/api/buy-button/sessions/${session.sessionId}`,
+      {
+        headers: { authorization: `Bearer ${await loginToken(harness)}` },
+      },
+    );
+    const { data } = (await upstream.json()) as { data: { returnUrl: string; cancelUrl: string } };
+    expect(data.returnUrl).toBe(`${SHOP}/return/${session.orderRef}`);
+    expect(data.cancelUrl).toBe(`${SHOP}/cancel/${session.receipt}`);
+  });
+
   it('uses DEFAULT_RETURN_URL when the request has none', async () => {
     const harness = createHarness({ env: { DEFAULT_RETURN_URL: `${SHOP}/thanks?o={ORDER_REF}` } });
     const session = await created(harness);

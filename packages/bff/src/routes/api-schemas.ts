@@ -186,7 +186,7 @@ const bundleFileAnswers = (notFound: string) => ({
   503: problem('Bundle not built'),
 });
 
-export const ROUTES = {
+export const ROUTES: Record<string, RouteConfig> = {
   createSession: route({
     method: 'post',
     path: '/sessions',
@@ -392,4 +392,4 @@ export const ROUTES = {
       ),
     },
   }),
-} as const;
+};

@@ -8,12 +8,7 @@ import { resolveCheckoutPrice } from './checkout-price.js';
 import type { OrderNote, OrderNotes } from './order-notes.js';
 import { paymentStatusOf } from './payment-status.js';
 import { ReceiptError, type ReceiptSigner } from './receipt-signer.js';
-import {
-  carriesReceipt,
-  fillRedirectUrl,
-  type RedirectField,
-  type RedirectPolicy,
-} from './redirect-policy.js';
+import { fillRedirectUrl, type RedirectField, type RedirectPolicy } from './redirect-policy.js';
 
 export interface CheckoutServiceOptions {
   catalog: ButtonCatalog;
@@ -71,12 +66,8 @@ export class CheckoutService {
     const cancelTemplate = this.#template('cancelUrl', request.cancelUrl, requestOrigin);
 
     const orderRef = o.nextOrderRef();
-    // A receipt that travels in a redirect URL sent with the create is signed first; otherwise it
-    // is signed while the create is under way.
-    const early =
-      carriesReceipt(returnTemplate) || carriesReceipt(cancelTemplate)
-        ? await o.receipts.sign(orderRef)
-        : undefined;
+    // The receipt exists before the session so it can travel in the return URL sent with the create.
+    const receipt = await o.receipts.sign(orderRef);
     const create: UpstreamCreateSession = {
       button: button.id,
       orderRef,
@@ -85,7 +76,7 @@ export class CheckoutService {
       buttonName: quantity === 1 ? button.name : `${quantity} × ${button.name}`,
       callbackUrl: o.callbackUrl,
     };
-    const values = { orderRef, receipt: early ?? '', reference };
+    const values = { orderRef, receipt, reference };
     if (returnTemplate !== undefined) {
       create.returnUrl = fillRedirectUrl('returnUrl', returnTemplate, values);
     }
@@ -95,10 +86,7 @@ export class CheckoutService {
     // Kept before the session exists: any instance may answer for it from then on.
     await o.notes.save(orderRef, reference === undefined ? { quantity } : { quantity, reference });
 
-    const [receipt, session] = await Promise.all([
-      early ?? o.receipts.sign(orderRef),
-      o.upstream.createSession(create).catch(rethrowAsProblem),
-    ]);
+    const session = await o.upstream.createSession(create).catch(rethrowAsProblem);
     if (session.orderRef !== orderRef) {
       rethrowAsProblem(
         new UpstreamError(UPSTREAM_ERROR_CODE.invalidResponse, 'POST /buy-button/sessions', {

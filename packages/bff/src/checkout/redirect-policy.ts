@@ -8,11 +8,6 @@ const ORDER_REF_PLACEHOLDER = /\{ORDER_REF\}|%7BORDER_REF%7D/gi;
 const RECEIPT_PLACEHOLDER = /\{RECEIPT\}|%7BRECEIPT%7D/gi;
 const REFERENCE_PLACEHOLDER = /\{REFERENCE\}|%7BREFERENCE%7D/gi;
 
-/** Whether a redirect URL template holds `{RECEIPT}`, raw or percent-encoded. */
-export function carriesReceipt(template: string | undefined): boolean {
-  return template !== undefined && template.search(RECEIPT_PLACEHOLDER) !== -1;
-}
-
 export type RedirectField = 'returnUrl' | 'cancelUrl';
 
 export interface RedirectPolicyOptions {

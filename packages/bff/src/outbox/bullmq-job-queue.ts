@@ -161,12 +161,14 @@ class BullmqJobQueue<T> implements JobQueue<T> {
       const job = await queue.getJob(id);
       if (job === undefined) return false;
       const state = await job.getState();
-      if (state !== 'failed' && state !== 'completed' && state !== 'delayed') {
-        return state === 'waiting' || state === 'prioritized';
+      // Waiting for a worker: it runs next anyway, with the new data.
+      const waiting = state === 'waiting' || state === 'prioritized';
+      if (!waiting && state !== 'failed' && state !== 'completed' && state !== 'delayed') {
+        return false;
       }
       if (data !== undefined) await job.updateData(data);
       if (state === 'delayed') await job.promote();
-      else await job.retry(state);
+      else if (!waiting) await job.retry(state);
       return true;
     });
   }

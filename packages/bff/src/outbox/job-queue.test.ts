@@ -122,6 +122,15 @@ describe.each([
     expect(await queue.rerun('missing')).toBe(false);
   });
 
+  it('gives a job still waiting for a worker the new data it is run again with', async () => {
+    const queue = open();
+    await queue.add('a', { n: 1 });
+    expect(await queue.rerun('a', { n: 2 })).toBe(true);
+    const runs = recorder(queue, () => ({ kind: 'done' }));
+    await until(() => runs.length === 1);
+    expect(runs.map((run) => run.n)).toEqual([2]);
+  });
+
   it('runs a delayed job now when asked', async () => {
     const queue = open();
     const runs = recorder(queue, () => ({ kind: 'done' }));

@@ -25,7 +25,6 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { type ScriptBundleSource, scriptRoutes } from './routes/script-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
-import { createBackgroundTasks } from './runtime/background-tasks.js';
 import { fetchTransport, type HttpTransport } from './runtime/http-transport.js';
 import { describeError, jsonLogger, type Logger } from './runtime/logger.js';
 import { realSleep, type Sleep } from './runtime/timing.js';
@@ -104,49 +103,57 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const sleep = deps.sleep ?? realSleep;
   const log = deps.log ?? jsonLogger;
   const transport = deps.transport ?? fetchTransport(deps.fetch);
-  if (
-    deps.queues === undefined &&
-    deps.store !== undefined &&
-    !(deps.store instanceof MemoryStore)
-  ) {
-    // State shared between instances with an outbox in one process: a restart loses its events.
-    throw new TypeError(
-      'createApp: deps.store keeps state outside this process, so deps.queues must too: pass ' +
-        'createBullmqQueues(url) beside createRedisStore(url) (or in-process MemoryJobQueues, ' +
-        'whose events a restart loses)',
-    );
+  const inProcessQueues = deps.queues === undefined;
+  if (inProcessQueues) {
+    if (deps.store !== undefined && !(deps.store instanceof MemoryStore)) {
+      // State shared between instances with an outbox in one process: a restart loses its events.
+      throw new TypeError(
+        'createApp: deps.store keeps state outside this process, so deps.queues must too: pass ' +
+          'createBullmqQueues(url) beside createRedisStore(url) (or in-process MemoryJobQueues, ' +
+          'whose events a restart loses)',
+      );
+    }
+    log({
+      level: 'warn',
+      msg: 'payment events are queued in this process: set REDIS_URL so queued events survive a restart',
+    });
   }
   const store = deps.store ?? new MemoryStore({ now });
-  const timers = deps.setTimer === undefined ? {} : { setTimer: deps.setTimer };
   const queues = deps.queues ?? {
-    events: new MemoryJobQueue({ now, ...timers }),
-    orderChecks: new MemoryJobQueue({ now, ...timers }),
+    events: new MemoryJobQueue({ now, setTimer: deps.setTimer }),
+    orderChecks: new MemoryJobQueue({ now, setTimer: deps.setTimer }),
   };
-  const background = createBackgroundTasks(deps.waitUntil);
   const isOrderRef = orderRefMatcher(config.orderRefPrefix);
+  // Work that outlives the response (a token refresh ahead of expiry): handed to the runtime's
+  // `waitUntil` when there is one (Workers), and tracked so `whenIdle()` lets tests and graceful
+  // shutdown wait for it instead of sleeping.
+  const background = new Set<Promise<unknown>>();
 
-  const tokens = createTokenProvider({
-    credential: config.upstream.credential,
+  const upstreamOptions = {
     apiUrl: config.upstream.apiUrl,
     transport,
-    store,
+    timeoutMs: config.upstream.timeoutMs,
     now,
     sleep,
-    timeoutMs: config.upstream.timeoutMs,
     log,
-    background: (task) => background.add(task),
+  };
+  const tokens = createTokenProvider({
+    ...upstreamOptions,
+    credential: config.upstream.credential,
+    store,
+    background: (task) => {
+      const tracked = task.catch(() => {});
+      background.add(tracked);
+      void tracked.finally(() => background.delete(tracked));
+      deps.waitUntil?.(tracked);
+    },
   });
   const upstream = new UpstreamClient({
-    apiUrl: config.upstream.apiUrl,
-    transport,
+    ...upstreamOptions,
     tokens,
-    timeoutMs: config.upstream.timeoutMs,
     retries: config.upstream.retries,
     checkoutDeadlineMs: config.upstream.checkoutTimeoutMs,
-    now,
-    sleep,
     random,
-    log,
   });
   const forwarder =
     config.webhook.forwardUrl === undefined
@@ -185,7 +192,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     nextOrderRef: createOrderRefGenerator({
       prefix: config.orderRefPrefix,
       now,
-      ...(deps.randomBytes === undefined ? {} : { randomBytes: deps.randomBytes }),
+      randomBytes: deps.randomBytes,
     }),
     isOrderRef,
     portalUrl: config.upstream.portalUrl,
@@ -222,12 +229,11 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     // Server-to-server JSON calls carry no Origin; a form post always comes from a browser page.
     allowAnonymous: (contentType) => !/form/i.test(contentType),
   });
-  const limit = (setting: RateLimitSetting, keyPrefix: string) =>
-    rateLimiter({ store, limit: setting, keyPrefix });
-  const createGuards = [guard];
-  if (config.rateLimit !== undefined) {
-    createGuards.push(rateLimit(limit(config.rateLimit, 'rate:sessions:'), clientIp));
-  }
+  /** The guards of a per-client rate limit, none without one. */
+  const perClient = (setting: RateLimitSetting | undefined, keyPrefix: string) =>
+    setting === undefined
+      ? []
+      : [rateLimit(rateLimiter({ store, limit: setting, keyPrefix }), clientIp)];
 
   const app = new OpenAPIHono<BffEnv>();
   app.use(requestId());
@@ -263,20 +269,14 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
       idempotency: new IdempotencyGuard(store, {
         checkoutTimeoutMs: config.upstream.checkoutTimeoutMs,
       }),
-      createGuards,
+      createGuards: [guard, ...perClient(config.rateLimit, 'rate:sessions:')],
       cancelGuards: [guard],
-      perReceipt: limit(PER_RECEIPT_LIMIT, 'rate:receipt:'),
+      perReceipt: rateLimiter({ store, limit: PER_RECEIPT_LIMIT, keyPrefix: 'rate:receipt:' }),
     }),
   );
   app.route(
     '/',
-    webhookRoutes({
-      events,
-      guards:
-        config.callbackRateLimit === undefined
-          ? []
-          : [rateLimit(limit(config.callbackRateLimit, 'rate:callbacks:'), clientIp)],
-    }),
+    webhookRoutes({ events, guards: perClient(config.callbackRateLimit, 'rate:callbacks:') }),
   );
   app.route('/', opsRoutes({ upstream, store, outbox: () => events.status(), now }));
   app.route('/', scriptRoutes({ source: deps.scriptBundle, log }));
@@ -302,20 +302,15 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   app.notFound((c) => problemResponse(c, new ProblemError('notFound')));
   app.onError((err, c) => problemFromError(err, c, log));
 
-  if (deps.queues === undefined) {
-    log({
-      level: 'warn',
-      msg: 'payment events are queued in this process: set REDIS_URL so queued events survive a restart',
-    });
-  }
-
   return Object.assign(app, {
-    whenIdle: () => background.whenIdle(),
+    async whenIdle() {
+      while (background.size > 0) await Promise.all(background);
+    },
     store,
     queues,
     outboxStatus: () => events.status(),
     async close() {
-      if (deps.queues === undefined) {
+      if (inProcessQueues) {
         const { pending } = await queues.events.counts();
         if (pending > 0) {
           const lost = await queues.events.list('pending', 100);

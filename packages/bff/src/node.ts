@@ -46,23 +46,22 @@ export interface RunningBff {
  * (`@buy-button/element/buy-button.js`).
  */
 export async function startBff(options: StartBffOptions): Promise<RunningBff> {
-  const { config } = options;
-  const port = options.port ?? config.port;
-  const host = options.host ?? config.host;
-  const log = options.deps?.log ?? jsonLogger;
-  const built = options.deps?.scriptBundle === undefined ? await loadElementBundle(log) : undefined;
-  if (options.deps?.scriptBundle === undefined && built === undefined) {
+  const { config, port = config.port, host = config.host, deps = {} } = options;
+  const log = deps.log ?? jsonLogger;
+  let scriptBundle = deps.scriptBundle ?? (await loadElementBundle(log));
+  if (scriptBundle === undefined) {
     log({
       level: 'warn',
       msg: 'buy-button.js is not built: run "pnpm --filter @buy-button/element build"; /buy-button.js answers 503 until then',
     });
+    scriptBundle = () => loadElementBundle(log);
   }
   const app = createApp(config, {
     clientIp: (c) => getConnInfo(c).remote.address,
     // A `fetch` in `deps` is for the default, Fetch-based transport (tests route it in-process).
-    ...(options.deps?.fetch === undefined ? { transport: createNodeHttpTransport() } : {}),
-    scriptBundle: built ?? (() => loadElementBundle(log)),
-    ...options.deps,
+    transport: deps.fetch === undefined ? createNodeHttpTransport() : undefined,
+    scriptBundle,
+    ...deps,
   });
   // Answers whose head is written once shutdown has started end their keep-alive connection, so
   // closing does not wait for clients to drop idle sockets. Decided by the answer itself when it
@@ -160,56 +159,45 @@ export async function loadElementBundle(
   log: Logger,
   path = fileURLToPath(import.meta.resolve('@buy-button/element/buy-button.js')),
 ): Promise<ScriptBundle | undefined> {
-  let code: Buffer;
-  try {
-    code = await readFile(path);
-  } catch {
-    return undefined;
-  }
-  const bundle: ScriptBundle = { body: code.toString('utf8') };
   const optional = (file: string) => readFile(file).catch(() => undefined);
-  const [br, gzip, map] = await Promise.all([
+  const code = await optional(path);
+  if (code === undefined) return undefined;
+  const dir = dirname(path);
+  const [br, gzip, map, names] = await Promise.all([
     optional(`${path}.br`),
     optional(`${path}.gz`),
     optional(`${path}.map`),
+    readdir(dir).catch(() => [] as string[]),
   ]);
-  const copies = [
-    ['br', '.br', br, brotliDecompressSync],
-    ['gzip', '.gz', gzip, gunzipSync],
-  ] as const;
-  for (const [coding, suffix, bytes, decompress] of copies) {
-    if (bytes === undefined) continue;
-    if (decompressesTo(bytes, decompress, code)) {
-      bundle[coding] = bytes;
-      continue;
+  const verified = (
+    bytes: Buffer | undefined,
+    suffix: string,
+    decompress: (bytes: Buffer) => Buffer,
+  ) => {
+    try {
+      if (bytes === undefined || decompress(bytes).equals(code)) return bytes;
+    } catch {
+      // Not compressed data at all: refused like a copy left from another build.
     }
     log({
       level: 'warn',
       msg: `${path}${suffix} is not the bundle compressed (left from another build?): not served; rebuild the element`,
     });
-  }
-  if (map !== undefined) bundle.map = map.toString('utf8');
+    return undefined;
+  };
   // The languages the element loads on demand sit beside it: `buy-button.<lang>.json`.
-  const dir = dirname(path);
-  const localeFiles = (await readdir(dir).catch(() => [] as string[])).filter((name) =>
-    /^buy-button\.[a-z]{2}\.json$/.test(name),
-  );
-  if (localeFiles.length > 0) {
-    bundle.locales = Object.fromEntries(
+  const locales = names.filter((name) => /^buy-button\.[a-z]{2}\.json$/.test(name));
+  return {
+    body: code.toString('utf8'),
+    br: verified(br, '.br', brotliDecompressSync),
+    gzip: verified(gzip, '.gz', gunzipSync),
+    map: map?.toString('utf8'),
+    locales: Object.fromEntries(
       await Promise.all(
-        localeFiles.map(
+        locales.map(
           async (name) => [name.slice(11, 13), await readFile(join(dir, name), 'utf8')] as const,
         ),
       ),
-    );
-  }
-  return bundle;
-}
-
-function decompressesTo(bytes: Buffer, decompress: (bytes: Buffer) => Buffer, plain: Buffer) {
-  try {
-    return decompress(bytes).equals(plain);
-  } catch {
-    return false;
-  }
+    ),
+  };
 }

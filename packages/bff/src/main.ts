@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { EVENTS_USAGE, eventsCommand } from './cli/events-cli.js';
 import { ConfigError } from './config/config-error.js';
 import { type BffConfig, loadConfig } from './config/load-config.js';
-import { startBff } from './node.js';
+import { type RunningBff, startBff } from './node.js';
 import { createBullmqQueues } from './outbox/bullmq-job-queue.js';
 import { jsonLogger } from './runtime/logger.js';
 import { createRedisStore } from './store/redis-store.js';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  let running: Awaited<ReturnType<typeof startBff>>;
+  let running: RunningBff;
   try {
     // Several instances share state through Redis; one instance keeps it in memory.
     // Its connection errors are logged, at most one line per 10 s, without the URL's password.
@@ -54,9 +54,7 @@ async function main(): Promise<void> {
           };
     running = await startBff({ config, deps });
   } catch (err) {
-    console.error(
-      `bff: cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    console.error(`bff: cannot listen on ${config.host}:${config.port}: ${reason(err)}`);
     process.exit(1);
   }
   let stopping = false;
@@ -67,9 +65,7 @@ async function main(): Promise<void> {
     running.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(
-          `bff: error while stopping: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        console.error(`bff: error while stopping: ${reason(err)}`);
         process.exit(1);
       },
     );
@@ -82,37 +78,39 @@ async function main(): Promise<void> {
 
 /** `buy-button-bff events …`: operates the outbox of the BFFs sharing `REDIS_URL`. */
 async function events(args: string[]): Promise<number> {
-  const io = {
-    out: (line: string) => console.log(line),
-    err: (line: string) => console.error(line),
-  };
-  let url: string | undefined;
+  let file: { REDIS_URL?: unknown } | undefined;
   try {
-    const file = configFile();
-    const fromFile = file === undefined ? undefined : (JSON.parse(file) as { REDIS_URL?: unknown });
-    const value = process.env.REDIS_URL || fromFile?.REDIS_URL;
-    url = typeof value === 'string' && /^rediss?:\/\//.test(value) ? value : undefined;
+    const text = configFile();
+    file = text === undefined ? undefined : JSON.parse(text);
   } catch {
-    io.err('bff: BFF_CONFIG names a file that cannot be read as JSON');
+    console.error('bff: BFF_CONFIG names a file that cannot be read as JSON');
     return 2;
   }
-  if (url === undefined) {
-    io.err('bff: REDIS_URL must be a redis:// or rediss:// URL: the outbox is read from Redis');
-    io.err(`\n${EVENTS_USAGE}`);
+  const url = process.env.REDIS_URL || file?.REDIS_URL;
+  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) {
+    console.error(
+      'bff: REDIS_URL must be a redis:// or rediss:// URL: the outbox is read from Redis',
+    );
+    console.error(`\n${EVENTS_USAGE}`);
     return 2;
   }
   const queues = createBullmqQueues(url);
   try {
-    return await eventsCommand(args, queues.events, io);
+    return await eventsCommand(args, queues.events, { out: console.log, err: console.error });
   } catch (err) {
-    io.err(`bff: events: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`bff: events: ${reason(err)}`);
     return 1;
   } finally {
     await Promise.all([queues.events.close(), queues.orderChecks.close()]);
   }
 }
 
+/** What a thrown value says. */
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 main().catch((err: unknown) => {
-  console.error(`bff: failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`bff: failed to start: ${reason(err)}`);
   process.exit(1);
 });

@@ -1,5 +1,3 @@
-import type { Context } from 'hono';
-
 /** Values middleware hands to handlers. */
 export interface BffEnv {
   Variables: {
@@ -8,5 +6,3 @@ export interface BffEnv {
     requestOrigin: string | undefined;
   };
 }
-
-export type BffContext = Context<BffEnv>;

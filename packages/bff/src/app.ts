@@ -100,7 +100,6 @@ export type BffApp = OpenAPIHono<BffEnv> & {
 export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  const sleep = deps.sleep ?? realSleep;
   const log = deps.log ?? jsonLogger;
   const transport = deps.transport ?? fetchTransport(deps.fetch);
   const inProcessQueues = deps.queues === undefined;
@@ -134,7 +133,7 @@ export function createApp(config: BffConfig, deps: BffDeps = {}): BffApp {
     transport,
     timeoutMs: config.upstream.timeoutMs,
     now,
-    sleep,
+    sleep: deps.sleep ?? realSleep,
     log,
   };
   const tokens = createTokenProvider({

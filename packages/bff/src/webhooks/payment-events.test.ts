@@ -387,6 +387,21 @@ describe('POST /webhooks/payment', () => {
         expect.objectContaining({ reason: 'the shop answered 302', attempt: 1 }),
       );
     });
+
+    it('records why no answer came when the shop cannot be reached', async () => {
+      const harness = createHarness({
+        merchantStatus: () => {
+          throw new TypeError('connection refused');
+        },
+      });
+      const session = await newSession(harness);
+      await settleOrder(harness, session.conversionCode, 'pay');
+      await harness.settle();
+      const reason = 'no answer: connection refused';
+      expect(harness.logs).toContainEqual(expect.objectContaining({ reason, attempt: 1 }));
+      const job = await harness.queues.events.get(`evt_${session.conversionCode}_paid`);
+      expect(job?.history[0]).toMatch(/attempt 1: no answer: connection refused$/);
+    });
   });
 
   describe('reconciliation', () => {

@@ -232,9 +232,7 @@ export class PaymentEvents {
       return { kind: 'done' };
     }
     const reason =
-      'status' in result
-        ? `the shop answered ${result.status}`
-        : `no answer: ${String(result.error.message ?? result.error.name ?? 'failed')}`;
+      'status' in result ? `the shop answered ${result.status}` : `no answer: ${result.error}`;
     await note(`${at} attempt ${attempt}: ${reason}`);
     const left = windowStart + schedule.windowMs - now();
     if (left <= 0) {

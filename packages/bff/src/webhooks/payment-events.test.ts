@@ -1,7 +1,7 @@
 import type { SessionCreated } from '@buy-button/element/wire';
 import { describe, expect, it } from 'vitest';
+import { redeliver } from '../cli/events-cli.js';
 import type { JobQueue, OutboxQueues } from '../outbox/job-queue.js';
-import { redeliver } from '../outbox/operate.js';
 import { problemType } from '../problems/problem-types.js';
 import { StoreUnavailableError } from '../store/redis-store.js';
 import {

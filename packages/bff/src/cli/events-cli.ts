@@ -1,5 +1,5 @@
 import type { EventJob, JobQueue, JobState, JobView } from '../outbox/job-queue.js';
-import { eventJobId, redeliver, redeliverFailed } from '../outbox/operate.js';
+import { eventJobId } from '../webhooks/payment-events.js';
 
 /** Where the command writes; `main.ts` passes the console, tests collect lines. */
 export interface CliOutput {
@@ -80,13 +80,19 @@ export async function eventsCommand(
         io.err(`events redeliver: give one webhook-id or --all-failed\n\n${EVENTS_USAGE}`);
         return 2;
       }
+      const now = Date.now();
       if (target === '--all-failed') {
-        const sent = await redeliverFailed(events, Date.now());
+        const sent: string[] = [];
+        for (const job of await events.list('failed', 10_000)) {
+          if (await events.rerun(job.id, { ...job.data, windowStart: now })) {
+            sent.push(job.data.webhookId);
+          }
+        }
         io.out(`${sent.length} failed event(s) queued for delivery now`);
         for (const id of sent) io.out(`  ${id}`);
         return 0;
       }
-      if (await redeliver(events, target, Date.now())) {
+      if (await redeliver(events, target, now)) {
         io.out(`${target} queued for delivery now`);
         return 0;
       }
@@ -97,6 +103,20 @@ export async function eventsCommand(
       io.err(EVENTS_USAGE);
       return 2;
   }
+}
+
+/**
+ * Sends an event again now, with a fresh retry window: a failed one, a delivered one (the shop
+ * lost it), or a pending one ahead of its next attempt. Resolves `false` when there is no such
+ * event or it is being sent right now.
+ */
+export async function redeliver(
+  events: JobQueue<EventJob>,
+  webhookId: string,
+  now: number,
+): Promise<boolean> {
+  const job = await events.get(eventJobId(webhookId));
+  return job !== undefined && events.rerun(job.id, { ...job.data, windowStart: now });
 }
 
 function summary(job: JobView<EventJob>) {

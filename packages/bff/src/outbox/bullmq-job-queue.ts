@@ -41,6 +41,8 @@ export interface BullmqQueuesOptions {
 const UNLIMITED_ATTEMPTS = 1_000_000;
 /** BullMQ's states of a job that is not finished. */
 const PENDING_TYPES = ['active', 'waiting', 'prioritized', 'delayed'] as const;
+/** The states `rerun` moves a job from: any but running (or unknown). */
+const RERUNNABLE: readonly string[] = ['waiting', 'prioritized', 'delayed', 'failed', 'completed'];
 
 /** A run that asked to be tried again later; the backoff strategy reads its delay. */
 class RetryLater extends Error {
@@ -161,14 +163,11 @@ class BullmqJobQueue<T> implements JobQueue<T> {
       const job = await queue.getJob(id);
       if (job === undefined) return false;
       const state = await job.getState();
-      // Waiting for a worker: it runs next anyway, with the new data.
-      const waiting = state === 'waiting' || state === 'prioritized';
-      if (!waiting && state !== 'failed' && state !== 'completed' && state !== 'delayed') {
-        return false;
-      }
+      if (!RERUNNABLE.includes(state)) return false;
       if (data !== undefined) await job.updateData(data);
+      // A job waiting for a worker runs next anyway, with the new data.
       if (state === 'delayed') await job.promote();
-      else if (!waiting) await job.retry(state);
+      if (state === 'failed' || state === 'completed') await job.retry(state);
       return true;
     });
   }

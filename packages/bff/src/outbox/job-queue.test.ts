@@ -122,6 +122,16 @@ describe.each([
     expect(await queue.rerun('missing')).toBe(false);
   });
 
+  it('runs a completed job again with new data when asked (the shop lost it)', async () => {
+    const queue = open();
+    const runs = recorder(queue, () => ({ kind: 'done' }));
+    await queue.add('a', { n: 1 });
+    await until(async () => (await queue.get('a'))?.state === 'completed');
+    expect(await queue.rerun('a', { n: 2 })).toBe(true);
+    await until(() => runs.length === 2);
+    expect(runs.map((run) => run.n)).toEqual([1, 2]);
+  });
+
   it('gives a job still waiting for a worker the new data it is run again with', async () => {
     const queue = open();
     await queue.add('a', { n: 1 });

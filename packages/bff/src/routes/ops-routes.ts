@@ -22,8 +22,13 @@ const READY_CHECK_TTL_MS = 5000;
 
 /** `/healthz` (the process answers) and `/readyz` (it can take a checkout right now). */
 export function opsRoutes({ upstream, store, outbox, now }: OpsRoutesOptions) {
-  const probeUpstream = everyFewSeconds(() => upstream.probe(), now);
-  const outboxFigures = everyFewSeconds(outbox, now);
+  let probed: { at: number; checks: [Promise<void>, Promise<OutboxStatus>] } | undefined;
+  const probes = () => {
+    if (probed === undefined || now() - probed.at >= READY_CHECK_TTL_MS) {
+      probed = { at: now(), checks: [upstream.probe(), outbox()] };
+    }
+    return probed.checks;
+  };
   return new Hono<BffEnv>()
     .get('/healthz', (c) => {
       c.header('Cache-Control', 'no-store');
@@ -33,8 +38,7 @@ export function opsRoutes({ upstream, store, outbox, now }: OpsRoutesOptions) {
       c.header('Cache-Control', 'no-store');
       const [storeCheck, upstreamCheck, outboxCheck] = await Promise.allSettled([
         reachStore(store),
-        probeUpstream(),
-        outboxFigures(),
+        ...probes(),
       ]);
       passed(storeCheck, 'The shared store (Redis) does not answer.');
       passed(outboxCheck, 'The outbox (Redis) does not answer: payment events cannot be recorded.');
@@ -51,16 +55,4 @@ function passed<T>(
   if (check.status === 'rejected') {
     throw new ProblemError('notReady', { detail, cause: check.reason });
   }
-}
-
-/** `run`, its settled promise shared for `READY_CHECK_TTL_MS`. */
-function everyFewSeconds<T>(run: () => Promise<T>, now: () => number): () => Promise<T> {
-  let last: { at: number; result: Promise<T> } | undefined;
-  return () => {
-    if (last === undefined || now() - last.at >= READY_CHECK_TTL_MS) {
-      last = { at: now(), result: run() };
-      last.result.catch(() => undefined);
-    }
-    return last.result;
-  };
 }

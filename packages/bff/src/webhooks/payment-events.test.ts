@@ -1,7 +1,7 @@
 import type { SessionCreated } from '@buy-button/element/wire';
 import { describe, expect, it } from 'vitest';
+import { redeliver } from '../cli/events-cli.js';
 import type { JobQueue, OutboxQueues } from '../outbox/job-queue.js';
-import { redeliver } from '../outbox/operate.js';
 import { problemType } from '../problems/problem-types.js';
 import { StoreUnavailableError } from '../store/redis-store.js';
 import {
@@ -386,6 +386,21 @@ describe('POST /webhooks/payment', () => {
       expect(harness.logs).toContainEqual(
         expect.objectContaining({ reason: 'the shop answered 302', attempt: 1 }),
       );
+    });
+
+    it('records why no answer came when the shop cannot be reached', async () => {
+      const harness = createHarness({
+        merchantStatus: () => {
+          throw new TypeError('connection refused');
+        },
+      });
+      const session = await newSession(harness);
+      await settleOrder(harness, session.conversionCode, 'pay');
+      await harness.settle();
+      const reason = 'no answer: connection refused';
+      expect(harness.logs).toContainEqual(expect.objectContaining({ reason, attempt: 1 }));
+      const job = await harness.queues.events.get(`evt_${session.conversionCode}_paid`);
+      expect(job?.history[0]).toMatch(/attempt 1: no answer: connection refused$/);
     });
   });
 

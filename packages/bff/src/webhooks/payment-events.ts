@@ -8,7 +8,6 @@ import type {
   OrderCheckJob,
   OutboxQueues,
 } from '../outbox/job-queue.js';
-import { eventJobId } from '../outbox/operate.js';
 import { describeError, type Logger } from '../runtime/logger.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
@@ -82,6 +81,8 @@ export interface OutboxStatus {
   ordersWatched: number;
 }
 
+/** Queue ids may not hold `:`; an id made of plain characters is kept as it is. */
+export const eventJobId = (webhookId: string) => encodeURIComponent(webhookId);
 const checkJobId = (orderRef: string) => `chk_${encodeURIComponent(orderRef)}`;
 
 /**
@@ -232,9 +233,7 @@ export class PaymentEvents {
       return { kind: 'done' };
     }
     const reason =
-      'status' in result
-        ? `the shop answered ${result.status}`
-        : `no answer: ${String(result.error.message ?? result.error.name ?? 'failed')}`;
+      'status' in result ? `the shop answered ${result.status}` : `no answer: ${result.error}`;
     await note(`${at} attempt ${attempt}: ${reason}`);
     const left = windowStart + schedule.windowMs - now();
     if (left <= 0) {

@@ -1,6 +1,5 @@
 import { Webhook } from 'standardwebhooks';
 import type { HttpTransport } from '../runtime/http-transport.js';
-import { describeError } from '../runtime/logger.js';
 
 export interface WebhookForwarderOptions {
   /** `WEBHOOK_FORWARD_URL`. */
@@ -13,10 +12,8 @@ export interface WebhookForwarderOptions {
   now: () => number;
 }
 
-/** One delivery attempt: the shop's status, or why no answer came. */
-export type DeliveryResult =
-  | { ok: boolean; status: number }
-  | { ok: false; error: Record<string, unknown> };
+/** One delivery attempt: the shop's status, or why no answer came (the error's message). */
+export type DeliveryResult = { ok: boolean; status: number } | { ok: false; error: string };
 
 /**
  * Sends events to the merchant signed per Standard Webhooks: `webhook-id` (stable, so the
@@ -54,7 +51,7 @@ export class WebhookForwarder {
       });
       return { ok: status >= 200 && status < 300, status };
     } catch (err) {
-      return { ok: false, error: describeError(err) };
+      return { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
   }
 }

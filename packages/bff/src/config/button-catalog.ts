@@ -54,7 +54,7 @@ const maxQuantity = wholeNumber(
   1,
   1000,
   'maxQuantity must be a whole number from 1 to 1000',
-).optional();
+).default(1);
 const fixedEntry = z.strictObject({ name, currency, price: amount, maxQuantity });
 const openEntry = z
   .strictObject({ name, currency, min: amount, max: amount, maxQuantity })
@@ -82,8 +82,8 @@ export const buttonCatalogSchema = z
   .transform((record): ButtonCatalog => {
     const catalog = new Map<string, CatalogButton>();
     for (const [id, entry] of Object.entries(record)) {
-      const { name, currency } = entry;
-      const common = { id, name, currency, maxQuantity: entry.maxQuantity ?? 1 };
+      const { name, currency, maxQuantity } = entry;
+      const common = { id, name, currency, maxQuantity };
       if ('price' in entry) {
         const priceMinor = parseAmount(entry.price) ?? 0;
         catalog.set(id, { kind: 'fixed', ...common, price: formatAmount(priceMinor), priceMinor });

@@ -116,7 +116,7 @@ const originList = z.preprocess(
 );
 
 /** A whole number in `[min, max]`: `fallback` when absent or blank; a digit string counts. */
-const integer = (min: number, max: number, fallback: number) =>
+const integer = (min: number, max: number, fallback?: number) =>
   z.preprocess(
     (value) => {
       const blank = blankToUndefined(value);
@@ -161,7 +161,8 @@ const receiptSecret = (what: string) =>
     .string({ error: what })
     .min(32, { error: 'must be at least 32 characters (use 32+ random bytes)' });
 
-const port = blankOr(integer(0, 65_535, DEFAULT_PORT).optional());
+// No fallback here: BFF_PORT, then PORT, then DEFAULT_PORT (in toConfig).
+const port = blankOr(integer(0, 65_535).optional());
 
 const trustProxy = z.preprocess(
   (value) => {
@@ -231,7 +232,7 @@ const settingsSchema = z.object({
   CALLBACK_RATE_LIMIT: rateLimit('6000/60s'),
   REDIS_URL: blankOr(
     text()
-      .refine((value) => /^rediss?:$/.test(safeUrl(value)?.protocol ?? ''), {
+      .refine((value) => /^rediss?:$/.test(URL.parse(value)?.protocol ?? ''), {
         error: 'must be a redis:// or rediss:// URL',
       })
       .optional(),
@@ -296,7 +297,7 @@ function crossSettingRules(s: Settings, ctx: z.core.$RefinementCtx<Settings>): v
     if (
       typeof url === 'string' &&
       Array.isArray(redirectOrigins) &&
-      !redirectOrigins.includes(safeUrl(url)?.origin ?? '')
+      !redirectOrigins.includes(URL.parse(url)?.origin ?? '')
     ) {
       issue(name, 'must be on one of ALLOWED_REDIRECT_ORIGINS');
     }
@@ -305,15 +306,14 @@ function crossSettingRules(s: Settings, ctx: z.core.$RefinementCtx<Settings>): v
 
 /** The validated settings as the typed configuration. */
 function toConfig(s: Settings): BffConfig {
-  const credential: UpstreamCredential =
-    s.UPSTREAM_TOKEN !== undefined
-      ? { kind: 'token', token: s.UPSTREAM_TOKEN }
-      : { kind: 'login', email: s.UPSTREAM_EMAIL ?? '', password: s.UPSTREAM_PASSWORD ?? '' };
   return {
     upstream: {
       apiUrl: s.UPSTREAM_API_URL.replace(/\/+$/, ''),
       portalUrl: s.PORTAL_URL,
-      credential,
+      credential:
+        s.UPSTREAM_TOKEN !== undefined
+          ? { kind: 'token', token: s.UPSTREAM_TOKEN }
+          : { kind: 'login', email: s.UPSTREAM_EMAIL ?? '', password: s.UPSTREAM_PASSWORD ?? '' },
       timeoutMs: s.UPSTREAM_TIMEOUT_MS,
       retries: s.UPSTREAM_RETRIES,
       checkoutTimeoutMs: s.CHECKOUT_TIMEOUT_MS,
@@ -331,7 +331,7 @@ function toConfig(s: Settings): BffConfig {
     webhook: {
       forwardUrl: s.WEBHOOK_FORWARD_URL,
       secrets: [s.WEBHOOK_SECRET, s.WEBHOOK_PREVIOUS_SECRET].filter(
-        (secret): secret is string => secret !== undefined,
+        (secret) => secret !== undefined,
       ),
       timeoutMs: s.WEBHOOK_TIMEOUT_MS,
       retryBaseMs: s.WEBHOOK_RETRY_BASE_MS,
@@ -412,13 +412,9 @@ function readFile(file: string | Record<string, unknown> | undefined): Record<st
   return buttons === undefined ? rest : { BUTTONS: buttons, ...rest };
 }
 
-function safeUrl(value: string): URL | undefined {
-  return URL.canParse(value) ? new URL(value) : undefined;
-}
-
 /** The URL, when `value` is an absolute http(s) one (those always have a host). */
 function httpUrlOf(value: string): URL | undefined {
-  const url = safeUrl(value);
+  const url = URL.parse(value);
   return url?.protocol === 'http:' || url?.protocol === 'https:' ? url : undefined;
 }
 

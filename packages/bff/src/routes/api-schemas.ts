@@ -110,18 +110,16 @@ const HEADERS = {
 } as const;
 type HeaderName = keyof typeof HEADERS;
 
-/** An `application/problem+json` answer (RFC 9457). */
-const problem = (description: string, withHeaders: readonly HeaderName[] = []) => ({
+/** An `application/problem+json` answer (RFC 9457); undefined `headers` stay out of the document. */
+const problem = (description: string, header?: HeaderName) => ({
   description,
+  headers: header === undefined ? undefined : { [header]: HEADERS[header] },
   content: { 'application/problem+json': { schema: problemSchema } },
-  ...(withHeaders.length === 0
-    ? {}
-    : { headers: Object.fromEntries(withHeaders.map((name) => [name, HEADERS[name]])) }),
 });
 
 /** A refusal of `POST /sessions`: problem+json, or the HTML page when the body was a form. */
-const formProblem = (description: string, withHeaders: readonly HeaderName[] = []) => {
-  const answer = problem(`${description} (a form post gets the HTML page)`, withHeaders);
+const formProblem = (description: string, header?: HeaderName) => {
+  const answer = problem(`${description} (a form post gets the HTML page)`, header);
   return { ...answer, content: { ...answer.content, 'text/html': { schema: problemPageSchema } } };
 };
 
@@ -133,7 +131,7 @@ const upstreamFailures = (answer: typeof problem) => ({
   502: answer('The payment API failed, refused the credential, or answered something unreadable'),
   503: answer(
     'The payment API is unavailable (upstream-unavailable), or the shared store is (store-unavailable, with Retry-After)',
-    ['Retry-After'],
+    'Retry-After',
   ),
   504: answer('The payment API did not answer in time'),
 });
@@ -159,9 +157,9 @@ const cacheable = {
 } as const;
 
 /** A JSON answer; the script's files add their cache headers. */
-const json = (description: string, schema: z.ZodType, withHeaders?: typeof cacheable) => ({
+const json = (description: string, schema: z.ZodType, headers?: typeof cacheable) => ({
   description,
-  ...(withHeaders === undefined ? {} : { headers: withHeaders }),
+  headers,
   content: { 'application/json': { schema } },
 });
 
@@ -173,9 +171,9 @@ const varies = {
 /** What `GET` and `DELETE /sessions/{id}` both may answer; `verb` names the upstream call. */
 const receiptCallFailures = (verb: string) => ({
   400: problem(`The payment API refused the ${verb} as invalid`),
-  401: problem('Missing, invalid or expired receipt', ['WWW-Authenticate']),
+  401: problem('Missing, invalid or expired receipt', 'WWW-Authenticate'),
   404: problem('Unknown session'),
-  429: problem('Over 60 reads and cancels a minute for this receipt', ['Retry-After']),
+  429: problem('Over 60 reads and cancels a minute for this receipt', 'Retry-After'),
   ...upstreamFailures(problem),
 });
 
@@ -219,11 +217,11 @@ export const ROUTES: Record<string, RouteConfig> = {
       400: formProblem('Invalid request, body, price, URL or Idempotency-Key'),
       403: formProblem('Foreign origin, hidden origin, or a form post without Origin or Referer'),
       404: formProblem('Unknown button'),
-      409: problem('Same Idempotency-Key still in progress on another instance', ['Retry-After']),
+      409: problem('Same Idempotency-Key still in progress on another instance', 'Retry-After'),
       413: formProblem('Body over 16 KB'),
       415: problem('Neither JSON nor a form'),
       422: problem('Idempotency-Key reused with another request'),
-      429: formProblem('Over RATE_LIMIT for this client', ['Retry-After']),
+      429: formProblem('Over RATE_LIMIT for this client', 'Retry-After'),
       ...upstreamFailures(formProblem),
       500: formProblem(INTERNAL),
     },
@@ -270,10 +268,10 @@ export const ROUTES: Record<string, RouteConfig> = {
       ),
       400: problem('No usable code'),
       413: problem('Body over 16 KB'),
-      429: problem('Over CALLBACK_RATE_LIMIT for this client', ['Retry-After']),
+      429: problem('Over CALLBACK_RATE_LIMIT for this client', 'Retry-After'),
       503: problem(
         'The order cannot be read again, or the outbox cannot store the event; send the callback again',
-        ['Retry-After'],
+        'Retry-After',
       ),
     },
   }),

@@ -7,13 +7,11 @@ import { formatAmount, parseAmount } from '../checkout/amount.js';
  */
 
 /** `4.5`, `"4.5"` and `"4.50"` all read as `"4.50"`; anything else is kept as sent. */
-const money = z.union([z.string(), z.number()]).transform(moneyText);
-
-function moneyText(value: string | number): string {
+const money = z.union([z.string(), z.number()]).transform((value) => {
   const text = typeof value === 'number' ? String(value) : value.trim();
   const minor = parseAmount(text);
   return minor === undefined ? text : formatAmount(minor);
-}
+});
 
 const id = z.union([z.string().min(1), z.number()]).transform(String);
 
@@ -35,7 +33,7 @@ export const loginDataSchema = z.looseObject({
 const state = z.string().min(1);
 
 export const sessionSchema = z
-  .looseObject({
+  .object({
     id: id.optional(),
     _id: id.optional(),
     orderRef: z.string().min(1),
@@ -68,7 +66,7 @@ function epochMs(value: string | number | undefined): number | undefined {
 export type UpstreamSession = z.output<typeof sessionSchema>;
 
 export const orderSchema = z
-  .looseObject({
+  .object({
     code: z.string().min(1),
     state,
     amount: money,
@@ -77,14 +75,7 @@ export const orderSchema = z
     sessionId: id.optional(),
     session: id.optional(),
   })
-  .transform((order) => ({
-    code: order.code,
-    state: order.state,
-    amount: order.amount,
-    currency: order.currency,
-    orderRef: order.orderRef,
-    sessionId: order.sessionId ?? order.session,
-  }));
+  .transform(({ session, ...order }) => ({ ...order, sessionId: order.sessionId ?? session }));
 
 export type UpstreamOrder = z.output<typeof orderSchema>;
 

@@ -44,8 +44,8 @@ export class RedirectPolicy {
       }
       base = requestOrigin;
     }
-    const url = URL.canParse(text, base) ? new URL(text, base) : undefined;
-    if (url === undefined) refuse(field, 'is not a valid URL');
+    const url = URL.parse(text, base);
+    if (url === null) refuse(field, 'is not a valid URL');
     if (url.protocol !== 'https:' && url.protocol !== 'http:') refuse(field, 'must be http(s)');
     if (url.username !== '' || url.password !== '') refuse(field, 'must not carry credentials');
     if (!this.#allowed.has(url.origin)) refuse(field, "must be on one of the shop's origins");

@@ -33,9 +33,7 @@ export function originGuard({ allowedOrigins, allowAnonymous }: OriginGuardOptio
       });
     }
     const referer = c.req.header('referer');
-    const pageOrigin =
-      origin ??
-      (referer !== undefined && URL.canParse(referer) ? new URL(referer).origin : undefined);
+    const pageOrigin = origin ?? (referer === undefined ? undefined : URL.parse(referer)?.origin);
     if (pageOrigin === undefined) {
       if (!allowAnonymous(c.req.header('content-type') ?? '')) {
         throw new ProblemError('forbiddenOrigin', {

@@ -59,8 +59,9 @@ export function storeErrorLogger({
  * `redis`, and the whole URL as the secret.
  */
 function withoutCredentials(url: string): { store: string; secrets: string[] } {
-  if (!URL.canParse(url)) return { store: 'redis', secrets: [url] };
-  const { protocol, host, pathname, password } = new URL(url);
+  const parsed = URL.parse(url);
+  if (parsed === null) return { store: 'redis', secrets: [url] };
+  const { protocol, host, pathname, password } = parsed;
   const store = `${protocol}//${host}${pathname === '/' ? '' : pathname}`;
   if (password === '') return { store, secrets: [] };
   try {

@@ -35,13 +35,10 @@ describe('POST /sessions', () => {
     ]);
     expect(session.redirectUrl).toBe(`http://sandbox.test/pay?code=${session.conversionCode}`);
     expect(session.orderRef).toMatch(/^test-[0-9A-Z]{26}$/);
-    const upstream = await harness.sandbox.app.request(
+    const data = await upstreamData<{ amount: string; currency: string }>(
+      harness,
       `/api/confirm_conversion/status/${session.conversionCode}`,
-      {
-        headers: { authorization: `Bearer ${await loginToken(harness)}` },
-      },
     );
-    const { data } = (await upstream.json()) as { data: { amount: string; currency: string } };
     expect(data).toMatchObject({ amount: '4.50', currency: 'EUR' });
   });
 
@@ -52,15 +49,12 @@ describe('POST /sessions', () => {
       returnUrl: RETURN,
       cancelUrl: '/cancel/{ORDER_REF}',
     });
-    const upstream = await harness.sandbox.app.request(
-      `/api/buy-button/sessions/${session.sessionId}`,
-      {
-        headers: { authorization: `Bearer ${await loginToken(harness)}` },
-      },
-    );
-    const { data } = (await upstream.json()) as {
-      data: { callbackUrl: string; returnUrl: string; cancelUrl: string; buttonName: string };
-    };
+    const data = await upstreamData<{
+      callbackUrl: string;
+      returnUrl: string;
+      cancelUrl: string;
+      buttonName: string;
+    }>(harness, `/api/buy-button/sessions/${session.sessionId}`);
     expect(data.callbackUrl).toBe('http://bff.test/webhooks/payment');
     expect(data.returnUrl).toBe(
       `${SHOP}/return?order=${session.orderRef}&receipt=${session.receipt}`,
@@ -76,13 +70,10 @@ describe('POST /sessions', () => {
       returnUrl: '/return/{ORDER_REF}',
       cancelUrl: '/cancel/%7BRECEIPT%7D',
     });
-    const upstream = await harness.sandbox.app.request(
+    const data = await upstreamData<{ returnUrl: string; cancelUrl: string }>(
+      harness,
       `/api/buy-button/sessions/${session.sessionId}`,
-      {
-        headers: { authorization: `Bearer ${await loginToken(harness)}` },
-      },
     );
-    const { data } = (await upstream.json()) as { data: { returnUrl: string; cancelUrl: string } };
     expect(data.returnUrl).toBe(`${SHOP}/return/${session.orderRef}`);
     expect(data.cancelUrl).toBe(`${SHOP}/cancel/${session.receipt}`);
   });
@@ -90,13 +81,10 @@ describe('POST /sessions', () => {
   it('uses DEFAULT_RETURN_URL when the request has none', async () => {
     const harness = createHarness({ env: { DEFAULT_RETURN_URL: `${SHOP}/thanks?o={ORDER_REF}` } });
     const session = await created(harness);
-    const upstream = await harness.sandbox.app.request(
+    const data = await upstreamData<{ returnUrl: string }>(
+      harness,
       `/api/buy-button/sessions/${session.sessionId}`,
-      {
-        headers: { authorization: `Bearer ${await loginToken(harness)}` },
-      },
     );
-    const { data } = (await upstream.json()) as { data: { returnUrl: string } };
     expect(data.returnUrl).toBe(`${SHOP}/thanks?o=${session.orderRef}`);
   });
 
@@ -406,11 +394,16 @@ describe('GET and DELETE /sessions/:id', () => {
   });
 });
 
-async function loginToken(harness: Harness): Promise<string> {
-  const response = await harness.sandbox.app.request('/api/auth/login', {
+/** The `data` the sandbox's API answers for `path`, read with the merchant's own login. */
+async function upstreamData<T>(harness: Harness, path: string): Promise<T> {
+  const login = await harness.sandbox.app.request('/api/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'admin@sandbox.test', password: 'sandbox-admin' }),
   });
-  return ((await response.json()) as { data: { token: string } }).data.token;
+  const { token } = ((await login.json()) as { data: { token: string } }).data;
+  const response = await harness.sandbox.app.request(path, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return ((await response.json()) as { data: T }).data;
 }

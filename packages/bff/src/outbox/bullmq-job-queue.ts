@@ -233,7 +233,6 @@ function toView<T>(job: Job, state: JobState, history: string[]): JobView<T> {
     state,
     createdAt: job.timestamp,
     attempts: job.attemptsMade,
-    dueAt: state === 'pending' && job.delay > 0 ? job.timestamp + job.delay : undefined,
     failedReason: state === 'failed' ? job.failedReason : undefined,
     history,
   };

@@ -48,8 +48,6 @@ export interface JobView<T> {
   createdAt: number;
   /** Runs finished so far (succeeded or not). */
   attempts: number;
-  /** Epoch ms of its next run while pending and delayed. */
-  dueAt?: number | undefined;
   /** Why it failed, for a failed job. */
   failedReason?: string | undefined;
   /** One line per run, oldest first. */

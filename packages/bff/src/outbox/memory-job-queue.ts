@@ -271,10 +271,6 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
 }
 
 /** A copy for callers: the queue's own fields left out, the history not shared. */
-function view<T>({ running, finishedAt, ...job }: Entry<T>): JobView<T> {
-  return {
-    ...job,
-    dueAt: job.state === 'pending' ? job.dueAt : undefined,
-    history: [...job.history],
-  };
+function view<T>({ running, finishedAt, dueAt, ...job }: Entry<T>): JobView<T> {
+  return { ...job, history: [...job.history] };
 }

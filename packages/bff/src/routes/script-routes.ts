@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { accepts } from 'hono/accepts';
 import { base64url } from 'jose';
 import type { BffEnv } from '../app-env.js';
 import { ProblemError } from '../problems/problem-error.js';
@@ -110,11 +111,13 @@ export function scriptRoutes({
     .get('/buy-button.js', async (c) => {
       const bundle = await loaded(c);
       c.header('Vary', 'Accept-Encoding');
-      const coding = negotiateEncoding(
-        c.req.header('accept-encoding'),
-        CODINGS.filter((name) => bundle.encoded[name] !== undefined),
-      );
-      return answer(c, (coding && bundle.encoded[coding]) ?? bundle.identity);
+      const coding = accepts(c, {
+        header: 'Accept-Encoding',
+        supports: CODINGS.filter((name) => bundle.encoded[name] !== undefined),
+        default: 'identity',
+        match: preferredCoding,
+      });
+      return answer(c, bundle.encoded[coding as Coding] ?? bundle.identity);
     })
     .get('/buy-button.*', async (c) => {
       const name = c.req.path.slice(1);
@@ -182,45 +185,32 @@ function variantTag(etag: string, coding: Coding): string {
 }
 
 /**
- * The content coding to answer with, per `Accept-Encoding` (RFC 9110 §12.5.3) among those the
- * bundle has: the highest q-value wins, `br` before `gzip` before none on a tie; `*` stands for
- * every coding not named; `q=0` refuses. `identity` not named (nor `*`) is the fallback, below any
- * accepted coding. `undefined` is the plain body, also when nothing acceptable is available.
+ * The content coding to answer with, from `Accept-Encoding` as Hono's `accepts` parses it (RFC
+ * 9110 §12.5.3): among the codings the bundle has (`supports`), the highest q-value wins, `br`
+ * before `gzip` on a tie; `*` stands for every coding not named; `q=0` refuses. The plain body
+ * (`identity`) wins only when named, directly or by `*`, with a higher q than every coding.
  */
-export function negotiateEncoding(
-  header: string | undefined,
-  available: readonly Coding[],
-): Coding | undefined {
-  if (header === undefined || available.length === 0) return undefined;
-  const weights = new Map<string, number>();
-  for (const part of header.split(',')) {
-    const [token = '', ...params] = part.split(';').map((piece) => piece.trim());
-    if (token === '') continue;
-    let q = 1;
-    for (const param of params) {
-      const match = /^q\s*=\s*([01](?:\.\d{0,3})?)$/i.exec(param);
-      if (match !== null) q = Math.min(1, Number(match[1]));
-      else if (/^q\s*=/i.test(param)) q = Number.NaN;
-    }
-    if (Number.isNaN(q)) continue;
-    const name = token.toLowerCase() === 'x-gzip' ? 'gzip' : token.toLowerCase();
-    weights.set(name, Math.max(weights.get(name) ?? 0, q));
-  }
-  const star = weights.get('*');
-  let best: Coding | undefined;
+const preferredCoding: NonNullable<Parameters<typeof accepts>[1]['match']> = (
+  accepted,
+  { supports },
+) => {
+  const weight = (coding: string) => {
+    const named = accepted.filter(({ type }) => {
+      const name = type.toLowerCase();
+      return name === coding || (coding === 'gzip' && name === 'x-gzip');
+    });
+    return named.length === 0 ? undefined : Math.max(...named.map(({ q }) => q));
+  };
+  const star = weight('*');
+  let best = 'identity';
   let bestQ = 0;
-  for (const coding of available) {
-    const q = weights.get(coding) ?? star ?? 0;
-    if (q > bestQ) {
-      best = coding;
-      bestQ = q;
-    }
+  for (const coding of supports) {
+    const q = weight(coding) ?? star ?? 0;
+    if (q > bestQ) [best, bestQ] = [coding, q];
   }
-  // Plain wins only when named (directly or by `*`) with a higher q than every coding.
-  const identity = weights.get('identity') ?? star;
-  if (best !== undefined && identity !== undefined && identity > bestQ) return undefined;
-  return best;
-}
+  const identity = weight('identity') ?? star;
+  return identity !== undefined && identity > bestQ ? 'identity' : best;
+};
 
 /** RFC 9110: `If-None-Match` compares weakly and may list several tags, or be `*`. */
 function etagMatches(header: string | undefined, etag: string): boolean {

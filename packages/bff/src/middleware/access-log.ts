@@ -3,8 +3,9 @@ import type { BffEnv } from '../app-env.js';
 import type { Logger } from '../runtime/logger.js';
 
 /**
- * One JSON line per request: method, path, status, duration and request id. Nothing else: no
- * query string (return URLs carry receipts), no headers, no body.
+ * One JSON line per request: method, path, status, duration and request id, and `aborted: true`
+ * on a refusal whose client closed the connection first (an upload cut off mid-body). Nothing
+ * else: no query string (return URLs carry receipts), no headers, no body.
  */
 export function accessLog({ log }: { log: Logger }) {
   return createMiddleware<BffEnv>(async function accessLog(c, next) {
@@ -18,6 +19,8 @@ export function accessLog({ log }: { log: Logger }) {
       status: c.res.status,
       durationMs: Math.round((performance.now() - start) * 100) / 100,
       requestId: c.get('requestId'),
+      // Read on refusals only: the signal is made on first use, and a checkout needs none.
+      ...(c.res.status >= 400 && c.req.raw.signal.aborted ? { aborted: true } : {}),
     });
   });
 }

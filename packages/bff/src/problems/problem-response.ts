@@ -24,7 +24,8 @@ export function wantsHtml(c: Context): boolean {
 
 /**
  * Turns any thrown value into a problem answer; the one error mapper of the app. It is logged:
- * server failures as errors, refusals that have a cause underneath as warnings.
+ * server failures as errors, refusals that have a cause underneath as warnings, unless the client
+ * has already closed the connection (its request's `signal` is aborted).
  */
 export function problemFromError(err: unknown, c: Context, log: Logger): Response {
   const problem = toProblemError(err);
@@ -38,7 +39,8 @@ export function problemFromError(err: unknown, c: Context, log: Logger): Respons
       error: describeError(err),
       stack: problem.kind === 'internal' && err instanceof Error ? err.stack : undefined,
     });
-  } else if (problem.cause !== undefined) {
+  } else if (problem.cause !== undefined && !c.req.raw.signal.aborted) {
+    // A client that hung up mid-body is not worth a warning: the access log's line says so.
     log({
       level: 'warn',
       msg: 'request refused',

@@ -1,4 +1,5 @@
-import type { EventJob, JobQueue, JobState, JobView } from '../outbox/job-queue.js';
+import { parseArgs } from 'node:util';
+import type { EventJob, JobQueue, JobView } from '../outbox/job-queue.js';
 import { eventJobId } from '../webhooks/payment-events.js';
 
 /** Where the command writes; `main.ts` passes the console, tests collect lines. */
@@ -19,11 +20,16 @@ Commands:
 Reads REDIS_URL (from the environment or the BFF_CONFIG file): the outbox of a BFF without
 Redis lives inside its process and cannot be reached from here.`;
 
-const STATES: Record<string, JobState> = {
-  '--pending': 'pending',
-  '--failed': 'failed',
-  '--delivered': 'completed',
-};
+/** `events list`'s options, as `util.parseArgs` reads them (`--limit 5` or `--limit=5`). */
+const LIST_OPTIONS = {
+  pending: { type: 'boolean' },
+  failed: { type: 'boolean' },
+  delivered: { type: 'boolean' },
+  limit: { type: 'string', default: '100' },
+  json: { type: 'boolean' },
+} as const;
+
+const listOptions = (args: string[]) => parseArgs({ args, options: LIST_OPTIONS }).values;
 
 /**
  * `buy-button-bff events …`, on the outbox's event queue. Resolves the process exit code: 0 done,
@@ -37,20 +43,25 @@ export async function eventsCommand(
   const [command, ...rest] = args;
   switch (command) {
     case 'list': {
-      const states = rest.filter((arg) => arg in STATES).map((arg) => STATES[arg] as JobState);
-      const limitAt = rest.indexOf('--limit');
-      const limit = limitAt === -1 ? 100 : Number(rest[limitAt + 1]);
-      const known = new Set(['--json', '--limit', ...Object.keys(STATES)]);
-      const unknown = rest.filter((arg, i) => !known.has(arg) && rest[i - 1] !== '--limit');
-      if (unknown.length > 0 || !Number.isInteger(limit) || limit < 1) {
-        io.err(`events list: ${unknown[0] ?? '--limit'} is not understood\n\n${EVENTS_USAGE}`);
+      let values: ReturnType<typeof listOptions>;
+      try {
+        values = listOptions(rest);
+      } catch (err) {
+        io.err(`events list: ${(err as Error).message}\n\n${EVENTS_USAGE}`);
         return 2;
       }
-      const jobs: JobView<EventJob>[] = [];
-      for (const state of states.length > 0 ? states : (['pending', 'failed'] as const)) {
-        jobs.push(...(await events.list(state, limit)));
+      const limit = Number(values.limit);
+      if (!/^\d+$/.test(values.limit) || limit < 1) {
+        io.err(`events list: --limit must be a whole number from 1, not "${values.limit}"`);
+        return 2;
       }
-      if (rest.includes('--json')) {
+      const named = (['pending', 'failed', 'delivered'] as const).filter((state) => values[state]);
+      const states = named.length > 0 ? named : (['pending', 'failed'] as const);
+      const jobs: JobView<EventJob>[] = [];
+      for (const state of states) {
+        jobs.push(...(await events.list(state === 'delivered' ? 'completed' : state, limit)));
+      }
+      if (values.json) {
         io.out(JSON.stringify(jobs.map(summary), null, 2));
       } else if (jobs.length === 0) {
         io.out('no events');

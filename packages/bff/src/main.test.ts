@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { STORE_ERROR_MESSAGE } from './store/store-error-log.js';
@@ -52,5 +53,44 @@ describe('main with REDIS_URL', () => {
     expect(storeLines).toHaveLength(1);
     expect(storeLines[0]).toMatchObject({ level: 'error', store: 'redis://127.0.0.1:1/0' });
     expect(stdout + stderr).not.toContain('hunter2');
+  }, 30_000);
+});
+
+describe('main as a command', () => {
+  const run = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+        cwd: PACKAGE_DIR,
+        // No settings at all: these must answer without starting anything.
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('prints its usage for --help and its version for --version, exit 0', async () => {
+    const help = await run('--help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('buy-button-bff events <command>');
+    const manifest = JSON.parse(readFileSync(`${PACKAGE_DIR}/package.json`, 'utf8'));
+    expect(await run('--version')).toEqual({
+      code: 0,
+      stdout: `${manifest.version}\n`,
+      stderr: '',
+    });
+  }, 30_000);
+
+  it('refuses an argument it does not know with its usage, exit 2, instead of starting', async () => {
+    const unknown = await run('serve');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('bff: "serve" is not a command');
+    expect(unknown.stderr).toContain('Usage: buy-button-bff');
   }, 30_000);
 });

@@ -20,10 +20,28 @@ function configFile(): string | undefined {
   }
 }
 
+const USAGE = `Usage: buy-button-bff                    start the BFF, configured by its environment and BFF_CONFIG
+       buy-button-bff events <command>   inspect and re-send payment events (REDIS_URL)
+       buy-button-bff --version | --help
+
+Settings: the Configuration section of @buy-button/bff's README.`;
+
 /** The BFF as a process: configured from the environment (+ `BFF_CONFIG`), stopped by signals. */
 async function main(): Promise<void> {
-  if (process.argv[2] === 'events') {
-    process.exit(await events(process.argv.slice(3)));
+  const [command] = process.argv.slice(2);
+  if (command === 'events') process.exit(await events(process.argv.slice(3)));
+  if (command === '--help' || command === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (command === '--version' || command === '-v') {
+    const manifest = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+    console.log((JSON.parse(manifest) as { version: string }).version);
+    process.exit(0);
+  }
+  if (command !== undefined) {
+    console.error(`bff: "${command}" is not a command\n\n${USAGE}`);
+    process.exit(2);
   }
   let config: BffConfig;
   try {

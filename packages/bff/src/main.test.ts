@@ -79,6 +79,10 @@ describe('main as a command', () => {
     const help = await run('--help');
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toContain('buy-button-bff events <command>');
+    // Without REDIS_URL too: asking for help needs no outbox.
+    const eventsHelp = await run('events', '--help');
+    expect(eventsHelp).toMatchObject({ code: 0, stderr: '' });
+    expect(eventsHelp.stdout).toContain('redeliver --all-failed');
     const manifest = JSON.parse(readFileSync(`${PACKAGE_DIR}/package.json`, 'utf8'));
     expect(await run('--version')).toEqual({
       code: 0,

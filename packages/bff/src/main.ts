@@ -96,6 +96,10 @@ async function main(): Promise<void> {
 
 /** `buy-button-bff events …`: operates the outbox of the BFFs sharing `REDIS_URL`. */
 async function events(args: string[]): Promise<number> {
+  if (args[0] === '--help' || args[0] === '-h') {
+    console.log(EVENTS_USAGE);
+    return 0;
+  }
   let file: { REDIS_URL?: unknown } | undefined;
   try {
     const text = configFile();
